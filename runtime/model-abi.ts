@@ -15,6 +15,12 @@
  *
  * Change log:
  * - v1: initial contract.
+ * - v2 (compiler): e-prop hook contract (see "E-prop hooks" below): `EpropNeuronSpec.bindings`,
+ *   `.bindingVariables`, `PopulationIO.eprop?` (`EpropStepSink`), reserved `__eprop_*` arrays; flush events
+ *   (generated code owns the emission rule, `__last_event_step` array); `VariableSpec.enumValues` for
+ *   string-valued parameters stored as an index (e.g. `surrogate_gradient_function`); synapse
+ *   `onPreSpike` returns NaN when the model did not `emit_spike`, filters `postSpikes` itself and keeps
+ *   its own last-spike time in `arrays.__t_last` (ms); `SynapsePopulation.reset?`; `NeuronModel.receptorCount`.
  */
 
 /** A seeded, reproducible random stream (see runtime/random/). */
@@ -45,6 +51,11 @@ export interface VariableSpec {
   readonly vectorSize?: number;
   /** Shown by `get`; internals are hidden from users but kept for the generated code. */
   readonly visible: boolean;
+  /**
+   * String-valued parameter (v2): the array stores the index into this list; the API shows and
+   * accepts the string (e.g. `surrogate_gradient_function`: ["piecewise_linear", "exponential", ...]).
+   */
+  readonly enumValues?: readonly string[];
 }
 
 export interface PortSpec {
@@ -63,11 +74,67 @@ export interface PortSpec {
   readonly unit: string;
 }
 
-/** What a model declares in its `eprop:` block, for the e-prop machinery in runtime/eprop/. */
+/**
+ * What a model declares in its `eprop:` block, for the e-prop machinery in runtime/eprop/.
+ *
+ * ## E-prop hooks (v2) — the contract between generated neuron kernels and runtime/eprop/
+ *
+ * Parameters. Every NEST-named key of the block (`surrogate_gradient_function`,
+ * `surrogate_gradient_height`, `surrogate_gradient_width`, `kappa`, `kappa_reg`, `c_reg`, `f_target`,
+ * `eprop_isi_trace_cutoff`) becomes a model *parameter* (VariableSpec kind "parameter", visible) with
+ * the block's value as default; `surrogate_gradient_function` is an enum parameter (see
+ * `VariableSpec.enumValues`, order: piecewise_linear, exponential, fast_sigmoid_derivative,
+ * arctan_derivative). Units are kernel units: widths in mV, cutoff in ms, and `f_target` in Hz
+ * exactly as written (10 Hz -> 10; the machinery divides by 1000 like NEST). Missing keys get NEST's
+ * defaults (height 0.3, width 1 mV, kappa 0.97, kappa_reg 0.97, c_reg 0, f_target 10 Hz, cutoff inf,
+ * piecewise_linear).
+ *
+ * Per-neuron arrays the population allocates (length n, in `NeuronPopulation.arrays`, not visible):
+ *   recurrent: `__eprop_psi` (surrogate gradient ψ of this step), `__eprop_z` (1 if the neuron emitted a
+ *              real spike in this step, else 0), `__eprop_learning_signal`, `__eprop_history_duration`
+ *              (the last two are written by the machinery, only so `read()`/multimeters can show them);
+ *   readout:   `__eprop_readout` (y), `__eprop_target` (y*), `__eprop_err` (the `error` binding), plus
+ *              `__eprop_history_duration`.
+ * Recordable names map onto them: `surrogate_gradient` -> `__eprop_psi`, `learning_signal`,
+ * `eprop_history_duration`, `readout_signal`, `target_signal`, `error_signal`.
+ *
+ * Step order for neuron i in step t = origin + lag (the usual order of generated code):
+ *   1. read spike rings for step t; 2. `update:` block; 3. `onReceive` handlers; 4. spikes applied to
+ *   convolution state;
+ *   5. **e-prop point**: recurrent: ψ = surrogate(refractory ? 0 : f(membrane - threshold)) is written to
+ *      `__eprop_psi[i]` using the bindings `membrane`, `threshold`, `refractory` and the neuron's
+ *      height/width parameters (§3.2 of nest-eprop.md, |Δ| forms). Readout: `__eprop_readout[i]`,
+ *      `__eprop_target[i]`, `__eprop_err[i]` are the bindings `readout_signal`, `target_signal`,
+ *      `error` evaluated here (after the membrane update of this step);
+ *   6. `onCondition` blocks (threshold, reset, `emit_spike()`); `__eprop_z[i]` = 1 iff a real spike was
+ *      emitted in this step;
+ *   7. flush rule (if the model has `flush:`), see `NeuronModel.flushParameter`;
+ *   8. continuous inputs read for the next step.
+ * After *all* neurons finished step t, the kernel calls `io.eprop?.afterStep(t)` once; the machinery
+ * reads the `__eprop_*` arrays then (they are overwritten in the next step). So the machinery archives
+ * ψ(t)/z(t)/err(t) with the step index t (NEST's history entry t).
+ */
 export interface EpropNeuronSpec {
   readonly role: "recurrent" | "readout";
   /** Other keys, normalized to NEST parameter names, with default values in kernel units. */
   readonly settings: Readonly<Record<string, number | string>>;
+  /**
+   * The binding keys (`membrane`, `threshold`, `refractory`, `adaptation`, `adapt_beta`, `adapt_tau`,
+   * `error`, `readout_signal`, `target_signal`) as source text, for messages and documentation.
+   */
+  readonly bindings?: Readonly<Record<string, string>>;
+  /**
+   * Bindings that are a plain variable name (e.g. `adaptation = a`, `adapt_beta = adapt_beta`): key ->
+   * variable name, so the machinery can read `arrays[name]` (e.g. β and τ_a for the adaptive
+   * eligibility trace, the membrane for V_m).
+   */
+  readonly bindingVariables?: Readonly<Record<string, string>>;
+}
+
+/** Called by generated kernels of models with an `eprop:` block (see EpropNeuronSpec). */
+export interface EpropStepSink {
+  /** All neurons of the population have completed step `step` (= origin + lag). */
+  afterStep(step: number): void;
 }
 
 export interface ModelBase {
@@ -89,8 +156,17 @@ export interface NeuronModel extends ModelBase {
   readonly ports: readonly PortSpec[];
   readonly emitsSpikes: boolean;
   readonly eprop?: EpropNeuronSpec;
-  /** Name of the parameter that holds the flush-event interval (ms), if the model declares `flush:`. */
+  /**
+   * Name of the parameter that holds the flush-event interval (ms), if the model declares `flush:`
+   * (always `flush_event_send_interval`, default from `flush: interval = ...`, NEST default inf, > 0).
+   * The generated kernel implements NEST's rule itself: in a step t in which the neuron did not spike,
+   * if `__last_event_step[i] > 0` and `t - __last_event_step[i] >= round(interval / dt)` it calls
+   * `io.out.push(i, lag, 1, true)` and sets `__last_event_step[i] = t`; a real spike also sets it to t.
+   * The interval is converted to steps in `prepare(dt)`.
+   */
   readonly flushParameter?: string;
+  /** Number of distinct receptor types (1 for single-port models). */
+  readonly receptorCount?: number;
   instantiate(n: number): NeuronPopulation;
 }
 
@@ -117,6 +193,8 @@ export interface PopulationIO {
   readonly ringSlots: number;
   readonly out: SpikeSink;
   readonly rng: RandomSource;
+  /** Set by the e-prop machinery for models with `eprop:` (see EpropNeuronSpec). */
+  readonly eprop?: EpropStepSink;
 }
 
 export interface NeuronPopulation {
@@ -154,10 +232,15 @@ export interface SynapsePopulation {
   prepare(dt: number): void;
   /**
    * Handles a presynaptic spike on connection `k` at time `tSpike` (ms). `postSpikes` holds the
-   * postsynaptic spike times (ms, ascending) in (tLastPre - dendriticDelay, tSpike - dendriticDelay].
-   * Returns the weight to transmit.
+   * postsynaptic spike times (ms, ascending) in (tLastPre - dendriticDelay, tSpike - dendriticDelay];
+   * (v2) the generated code also skips entries outside that window itself, so the kernel may pass a
+   * superset (e.g. the whole archive). tLastPre lives in `arrays.__t_last` (ms, 0 before the first spike,
+   * as NEST's t_lastspike_). Returns the weight to transmit, or NaN when the model's `onReceive(pre_spikes)`
+   * did not call `emit_spike` (nothing is delivered).
    */
   onPreSpike(k: number, tSpike: number, postSpikes: Float64Array, postCount: number, dendriticDelay: number): number;
+  /** (v2) Sets connection k's variables back to their initial values (used for new connections). */
+  reset?(k: number): void;
 }
 
 export type CompiledModel = NeuronModel | SynapseModel;
