@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import {
+  divideUnits, formatUnit, kernelUnitName, lookupUnit, multiplyUnits, powerUnit, sameDimension, toKernelScale,
+} from "../../language/units/index.js";
+
+const u = (name: string) => {
+  const unit = lookupUnit(name);
+  if (!unit) throw new Error(`no unit ${name}`);
+  return unit;
+};
+
+describe("unit system", () => {
+  it("knows SI units with prefixes and excludes min/h/d", () => {
+    for (const n of ["mV", "V", "pA", "nA", "A", "S", "nS", "F", "pF", "Ohm", "GOhm", "MOhm", "Hz", "kHz", "s", "ms", "g", "kg", "mol", "mmol", "M", "mM", "L", "W", "J", "C", "um"]) {
+      expect(lookupUnit(n), n).toBeDefined();
+    }
+    expect(lookupUnit("min")).toBeUndefined();
+    expect(lookupUnit("h")).toBeUndefined();
+    expect(lookupUnit("d")).toBeUndefined();
+    expect(lookupUnit("volt")).toBeUndefined();
+  });
+
+  it("derives compatible dimensions", () => {
+    expect(sameDimension(multiplyUnits(u("nS"), u("mV")), u("pA"))).toBe(true);
+    expect(sameDimension(divideUnits(u("mV"), u("GOhm")), u("pA"))).toBe(true);
+    expect(sameDimension(u("Hz"), powerUnit(u("s"), -1))).toBe(true);
+    expect(sameDimension(u("mV"), u("pA"))).toBe(false);
+    expect(sameDimension(multiplyUnits(u("pF"), u("mV")), multiplyUnits(u("pA"), u("ms")))).toBe(true);
+  });
+
+  it("converts to the kernel scale (ms, mV, pA, pF, nS, GOhm, Hz)", () => {
+    const cases: Array<[string, number]> = [
+      ["ms", 1], ["s", 1000], ["mV", 1], ["V", 1000], ["pA", 1], ["nA", 1000], ["pF", 1], ["nF", 1000],
+      ["nS", 1], ["uS", 1000], ["GOhm", 1], ["MOhm", 1e-3], ["Hz", 1], ["kHz", 1000], ["um", 1], ["mM", 1],
+    ];
+    for (const [name, factor] of cases) expect(toKernelScale(u(name)), name).toBeCloseTo(factor, 9);
+    expect(toKernelScale(divideUnits(u("mV"), u("s")))).toBeCloseTo(1e-3, 12);
+    expect(toKernelScale(powerUnit(u("ms"), -1))).toBeCloseTo(1000, 9);
+    expect(toKernelScale(powerUnit(u("ms"), -1), { ratesInHz: false })).toBeCloseTo(1, 12);
+    expect(kernelUnitName(u("V"))).toBe("mV");
+    expect(kernelUnitName(u("uS"))).toBe("nS");
+    expect(kernelUnitName(u("kHz"))).toBe("Hz");
+  });
+
+  it("formats units for messages", () => {
+    expect(formatUnit(u("mV"))).toBe("mV");
+    expect(formatUnit(divideUnits(u("mV"), u("ms")))).toBe("mV/ms");
+    expect(formatUnit(powerUnit(u("ms"), -1))).toBe("1/ms");
+    expect(formatUnit(powerUnit(u("nS"), 2))).toBe("nS**2");
+    expect(formatUnit(divideUnits(u("mV"), u("mV")))).toBe("1");
+    expect(formatUnit(u("GOhm"))).toBe("GOhm");
+  });
+});
