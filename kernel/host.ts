@@ -18,6 +18,13 @@ export interface KernelHost {
   display(bundle: MimeBundle, displayId?: string): void;
   /** Sends `update_display_data` for a display created with the same id. */
   updateDisplay(bundle: MimeBundle, displayId: string): void;
+  /**
+   * Optional (added by the kernel engineer): lets library code hand the kernel asynchronous display
+   * work (e.g. a chart whose SVG renders lazily) so the cell is reported done only after it is sent.
+   */
+  waitFor?(work: Promise<unknown>): void;
+  /** Optional: clears the cell's output (`wait`: when the next output arrives). */
+  clearOutput?(wait?: boolean): void;
 }
 
 const HOST_KEY = Symbol.for("spikelab.kernelHost");

@@ -1,0 +1,373 @@
+/**
+ * The Spikelab Jupyter kernel: answers the messaging protocol (5.3) on the shell and control
+ * channels and runs cells — TypeScript through tslab's converter and executor, model cells through
+ * the language front end and runtime.
+ *
+ * Shell requests run one at a time in arrival order; control requests (interrupt, shutdown,
+ * kernel_info) are answered at once. Each request is bracketed by iopub `busy` ... `idle`.
+ */
+import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
+import { Channels, type ChannelName } from "./channels.js";
+import { hasRichRepresentation, plainText, toMimeBundle } from "./display.js";
+import { display as displayValue, updateDisplay as updateDisplayValue } from "./display.js";
+import { exceptionError, diagnosticsError, type JupyterError } from "./errors.js";
+import { History, type HistoryQuery } from "./history.js";
+import { setKernelHost, type KernelHost, type MimeBundle } from "./host.js";
+import { captureStandardStreams, Iopub } from "./iopub.js";
+import { isComplete } from "./is-complete.js";
+import { isModelCell, runModelCell } from "./model-cells.js";
+import { hookSpikelabResolution, TypeScriptCells } from "./typescript-cells.js";
+import { BadMessageError, decodeMessage, encodeMessage, makeHeader, PROTOCOL_VERSION, Signer, type ConnectionInfo, type JsonObject, type Message } from "./wire.js";
+
+export const KERNEL_VERSION = "0.1.0";
+
+export interface KernelOptions {
+  /** Folder cells run in (relative imports, `rootDir` of tslab's compiler). Default: process.cwd(). */
+  readonly cwd?: string;
+  /** Called after the shutdown reply is sent; the default exits the process. */
+  readonly onShutdown?: (restart: boolean) => void;
+}
+
+export class Kernel {
+  private readonly signer: Signer;
+  private readonly session = randomUUID();
+  private readonly channels: Channels;
+  private readonly iopub: Iopub;
+  private readonly history = new History();
+  private readonly shellQueue: { frames: Buffer[]; channel: "shell" | "control" }[] = [];
+  private shellBusy = false;
+  private executionCount = 0;
+  private cells: TypeScriptCells | undefined;
+  private readonly pendingWork = new Set<Promise<unknown>>();
+  private log: (text: string) => void = (text) => process.stderr.write(text);
+  private shuttingDown = false;
+
+  constructor(private readonly info: ConnectionInfo, private readonly options: KernelOptions = {}) {
+    this.signer = new Signer(info.key, info.signature_scheme);
+    this.channels = new Channels(info, (e) => this.log(`spikelab kernel: socket error: ${String(e)}\n`));
+    this.iopub = new Iopub(this.channels, this.signer, this.session);
+  }
+
+  async start(): Promise<void> {
+    await this.channels.bind();
+    this.log = captureStandardStreams(this.iopub);
+    const cwd = this.options.cwd ?? process.cwd();
+    hookSpikelabResolution(cwd);
+    this.cells = new TypeScriptCells(cwd);
+    this.installCellGlobals(this.cells);
+    setKernelHost(this.host());
+    this.hookTslabDisplay();
+    process.on("SIGINT", () => this.cells?.interrupt());
+    process.on("uncaughtException", (e) => this.iopub.stream("stderr", `Uncaught exception: ${describe(e)}\n`));
+    process.on("unhandledRejection", (e) => this.iopub.stream("stderr", `Unhandled promise rejection: ${describe(e)}\n`));
+    this.iopub.status("starting", undefined);
+    void this.channels.listen("shell", (frames) => this.enqueue(frames, "shell"));
+    void this.channels.listen("control", (frames) => void this.handle(frames, "control"));
+  }
+
+  // ---- dispatch -------------------------------------------------------------------------------
+
+  private enqueue(frames: Buffer[], channel: "shell" | "control"): void {
+    this.shellQueue.push({ frames, channel });
+    if (!this.shellBusy) void this.drainShell();
+  }
+
+  private async drainShell(): Promise<void> {
+    this.shellBusy = true;
+    while (this.shellQueue.length > 0) {
+      const next = this.shellQueue.shift()!;
+      await this.handle(next.frames, next.channel);
+    }
+    this.shellBusy = false;
+  }
+
+  private async handle(frames: Buffer[], channel: "shell" | "control"): Promise<void> {
+    let msg: Message;
+    try {
+      msg = decodeMessage(this.signer, frames);
+    } catch (e) {
+      // A forged or garbled message is dropped unanswered, as the protocol requires.
+      this.log(`spikelab kernel: rejected message on ${channel}: ${e instanceof BadMessageError ? e.message : String(e)}\n`);
+      return;
+    }
+    const type = msg.header.msg_type;
+    const handler = this.handlers[type];
+    if (!handler) {
+      if (!type.startsWith("comm_")) this.log(`spikelab kernel: unsupported message type ${type}\n`);
+      return;
+    }
+    this.iopub.status("busy", msg);
+    try {
+      await handler.call(this, msg, channel);
+    } catch (e) {
+      this.log(`spikelab kernel: ${type} failed: ${describe(e)}\n`);
+    } finally {
+      this.iopub.status("idle", msg);
+    }
+  }
+
+  private reply(msg: Message, channel: ChannelName, content: JsonObject): void {
+    const replyType = msg.header.msg_type.replace(/_request$/, "_reply");
+    const frames = encodeMessage(this.signer, {
+      identities: msg.identities,
+      header: makeHeader(replyType, this.session, msg.header.username),
+      parent_header: msg.header,
+      metadata: {},
+      content,
+    });
+    void this.channels.send(channel, frames);
+  }
+
+  private readonly handlers: Record<string, (msg: Message, channel: "shell" | "control") => Promise<void> | void> = {
+    kernel_info_request: (msg, channel) => this.reply(msg, channel, this.kernelInfo()),
+    execute_request: (msg, channel) => this.execute(msg, channel),
+    is_complete_request: (msg, channel) => this.reply(msg, channel, { ...isComplete(String(msg.content["code"] ?? "")) }),
+    complete_request: (msg, channel) => this.reply(msg, channel, this.complete(msg)),
+    inspect_request: (msg, channel) => this.reply(msg, channel, this.inspect(msg)),
+    history_request: (msg, channel) =>
+      this.reply(msg, channel, { status: "ok", history: this.history.query(msg.content as HistoryQuery) }),
+    comm_info_request: (msg, channel) => this.reply(msg, channel, { status: "ok", comms: {} }),
+    comm_open: (msg) => {
+      // No comm targets are registered: close it so the frontend does not wait.
+      this.iopub.publish("comm_close", { comm_id: msg.content["comm_id"], data: {} }, msg);
+    },
+    interrupt_request: (msg, channel) => {
+      this.cells?.interrupt();
+      this.reply(msg, channel, { status: "ok" });
+    },
+    shutdown_request: (msg, channel) => this.shutdown(msg, channel),
+  };
+
+  // ---- requests -------------------------------------------------------------------------------
+
+  private kernelInfo(): JsonObject {
+    return {
+      status: "ok",
+      protocol_version: PROTOCOL_VERSION,
+      implementation: "spikelab",
+      implementation_version: KERNEL_VERSION,
+      language_info: {
+        name: "typescript",
+        version: "5.0.4",
+        mimetype: "text/typescript",
+        file_extension: ".ts",
+        pygments_lexer: "typescript",
+        codemirror_mode: { name: "javascript", typescript: true },
+      },
+      banner:
+        `Spikelab ${KERNEL_VERSION} — spiking neural networks in TypeScript (tslab 1.0.22, TypeScript 5.0.4, Node ${process.version}).\n` +
+        "Cells are TypeScript; a cell starting with %%model holds model-language source.",
+      help_links: [
+        { text: "Spikelab README", url: "https://github.com/spikelab/spikelab#readme" },
+        { text: "Model language (grammar.md)", url: "https://github.com/spikelab/spikelab/blob/main/grammar.md" },
+        { text: "TypeScript handbook", url: "https://www.typescriptlang.org/docs/handbook/intro.html" },
+      ],
+      debugger: false,
+    };
+  }
+
+  private async execute(msg: Message, channel: "shell" | "control"): Promise<void> {
+    const code = String(msg.content["code"] ?? "");
+    const silent = msg.content["silent"] === true;
+    const storeHistory = silent ? false : msg.content["store_history"] !== false;
+    const stopOnError = msg.content["stop_on_error"] !== false;
+    this.iopub.flushStreams();
+    this.iopub.parent = msg;
+    if (storeHistory) this.executionCount++;
+    const count = this.executionCount;
+    if (!silent) this.iopub.publish("execute_input", { code, execution_count: count });
+    const entry = storeHistory ? this.history.add(count, code) : undefined;
+    const cellName = `cell[${count}]`;
+
+    let error: JupyterError | undefined;
+    let result: MimeBundle | undefined;
+    if (isModelCell(code)) {
+      const outcome = await runModelCell(code, cellName);
+      if (outcome.ok) this.iopub.stream("stdout", outcome.summary + "\n");
+      else error = outcome.error;
+    } else if (code.trim() !== "") {
+      const outcome = await this.cells!.execute(code);
+      if (outcome.kind === "diagnostics") error = diagnosticsError(outcome.diagnostics, code, cellName);
+      else if (outcome.kind === "exception") error = exceptionError(outcome.error);
+      else if (outcome.hasValue) result = await this.resultBundle(outcome.value);
+    }
+    error ??= await this.settlePendingWork();
+
+    if (silent) {
+      // Silent requests produce no outputs (only side effects) and record nothing.
+    } else if (error) {
+      this.iopub.publish("error", { ...error });
+    } else if (result) {
+      if (entry) entry.output = String(result.data["text/plain"] ?? "");
+      this.iopub.publish("execute_result", { execution_count: count, data: result.data, metadata: result.metadata ?? {} });
+    }
+    this.iopub.flushStreams();
+    if (error) {
+      this.reply(msg, channel, { status: "error", execution_count: count, ...error });
+      if (stopOnError) await this.abortQueuedExecutions();
+    } else {
+      this.reply(msg, channel, { status: "ok", execution_count: count, user_expressions: {}, payload: [] });
+    }
+  }
+
+  /** After an error, requests queued behind the failed cell are aborted, as IPython does. */
+  private async abortQueuedExecutions(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve)); // let already-arrived messages reach the queue
+    const kept = [];
+    for (const item of this.shellQueue.splice(0)) {
+      let msg: Message;
+      try {
+        msg = decodeMessage(this.signer, item.frames);
+      } catch {
+        continue;
+      }
+      if (msg.header.msg_type !== "execute_request") {
+        kept.push(item);
+        continue;
+      }
+      this.iopub.status("busy", msg);
+      this.reply(msg, item.channel, { status: "aborted", execution_count: this.executionCount });
+      this.iopub.status("idle", msg);
+    }
+    this.shellQueue.push(...kept);
+  }
+
+  private async resultBundle(value: unknown): Promise<MimeBundle | undefined> {
+    if (value === undefined) return undefined;
+    if (hasRichRepresentation(value)) {
+      try {
+        return await toMimeBundle(value);
+      } catch (e) {
+        this.iopub.stream("stderr", `display failed: ${describe(e)}\n`);
+      }
+    }
+    return { data: { "text/plain": plainText(value) }, metadata: {} };
+  }
+
+  /** Waits for display work handed over by library code; an interrupt or failure there is the cell's error. */
+  private async settlePendingWork(): Promise<JupyterError | undefined> {
+    while (this.pendingWork.size > 0) {
+      const batch = [...this.pendingWork];
+      this.pendingWork.clear();
+      const results = await Promise.allSettled(batch);
+      for (const r of results) {
+        if (r.status === "rejected") return exceptionError(r.reason);
+      }
+    }
+    return undefined;
+  }
+
+  private complete(msg: Message): JsonObject {
+    const code = String(msg.content["code"] ?? "");
+    const cursor = toUtf16Offset(code, Number(msg.content["cursor_pos"] ?? code.length));
+    if (isModelCell(code) || !this.cells) return { status: "ok", matches: [], cursor_start: cursor, cursor_end: cursor, metadata: {} };
+    try {
+      const c = this.cells.complete(code, cursor);
+      return { status: "ok", matches: c.matches, cursor_start: toCodePoints(code, c.start), cursor_end: toCodePoints(code, c.end), metadata: {} };
+    } catch (e) {
+      this.log(`spikelab kernel: completion failed: ${describe(e)}\n`);
+      return { status: "ok", matches: [], cursor_start: cursor, cursor_end: cursor, metadata: {} };
+    }
+  }
+
+  private inspect(msg: Message): JsonObject {
+    const code = String(msg.content["code"] ?? "");
+    const cursor = toUtf16Offset(code, Number(msg.content["cursor_pos"] ?? code.length));
+    let text: string | undefined;
+    if (!isModelCell(code) && this.cells) {
+      try {
+        text = this.cells.inspect(code, cursor);
+      } catch (e) {
+        this.log(`spikelab kernel: inspection failed: ${describe(e)}\n`);
+      }
+    }
+    return text === undefined
+      ? { status: "ok", found: false, data: {}, metadata: {} }
+      : { status: "ok", found: true, data: { "text/plain": text }, metadata: {} };
+  }
+
+  private shutdown(msg: Message, channel: "shell" | "control"): void {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    const restart = msg.content["restart"] === true;
+    this.reply(msg, channel, { status: "ok", restart });
+    this.iopub.publish("shutdown_reply", { status: "ok", restart }, msg);
+    this.iopub.status("idle", msg);
+    void (async () => {
+      await this.channels.flush();
+      // Give zeromq a moment to put the last frames on the wire before the sockets close.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      this.cells?.close();
+      this.channels.close();
+      if (this.options.onShutdown) this.options.onShutdown(restart);
+      else process.exit(0);
+    })();
+  }
+
+  // ---- what cells can reach ---------------------------------------------------------------------
+
+  /** The host library code talks to (kernel/host.ts): display and update in place. */
+  private host(): KernelHost {
+    const send = (type: "display_data" | "update_display_data", bundle: MimeBundle, displayId: string | undefined) => {
+      this.iopub.publish(type, {
+        data: bundle.data,
+        metadata: bundle.metadata ?? {},
+        transient: displayId === undefined ? {} : { display_id: displayId },
+      });
+    };
+    return {
+      display: (bundle, displayId) => send("display_data", bundle, displayId),
+      updateDisplay: (bundle, displayId) => send("update_display_data", bundle, displayId),
+      waitFor: (work) => {
+        const tracked = work.finally(() => this.pendingWork.delete(tracked));
+        this.pendingWork.add(tracked);
+      },
+      clearOutput: (wait = false) => this.iopub.publish("clear_output", { wait }),
+    };
+  }
+
+  private installCellGlobals(cells: TypeScriptCells): void {
+    cells.setGlobal("display", displayValue);
+    cells.setGlobal("updateDisplay", updateDisplayValue);
+    cells.setGlobal("clearOutput", (wait?: boolean) => this.iopub.publish("clear_output", { wait: wait === true }));
+  }
+
+  /** `import * as tslab from "tslab"; tslab.display.html(...)` keeps working in our kernel. */
+  private hookTslabDisplay(): void {
+    try {
+      const jupyter = createRequire(import.meta.url)("tslab/dist/jupyter.js") as {
+        lastWriteDisplayData: ((data: { data: JsonObject; metadata: JsonObject; transient?: { display_id?: string } }, update: boolean) => void) | null;
+      };
+      jupyter.lastWriteDisplayData = (data, update) => {
+        this.iopub.publish(update ? "update_display_data" : "display_data", {
+          data: data.data,
+          metadata: data.metadata ?? {},
+          transient: data.transient?.display_id ? { display_id: data.transient.display_id } : {},
+        });
+      };
+    } catch (e) {
+      this.log(`spikelab kernel: tslab.display unavailable: ${describe(e)}\n`);
+    }
+  }
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
+}
+
+/** Jupyter counts cursor positions in Unicode code points; JavaScript strings index UTF-16 units. */
+export function toUtf16Offset(text: string, codePoints: number): number {
+  let units = 0;
+  let points = 0;
+  for (const ch of text) {
+    if (points >= codePoints) break;
+    units += ch.length;
+    points++;
+  }
+  return units;
+}
+
+export function toCodePoints(text: string, utf16: number): number {
+  return [...text.slice(0, Math.max(0, utf16))].length;
+}

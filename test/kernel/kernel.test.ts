@@ -1,0 +1,194 @@
+/**
+ * Drives the built kernel (dist/kernel/main.js) over zeromq, as Jupyter would, without Python.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeMessage, makeHeader } from "../../kernel/wire.js";
+import { KernelClient, outputsOfType, streamText } from "./client.js";
+
+let kernel: KernelClient;
+
+beforeAll(async () => {
+  // A notebook folder with no node_modules: "spikelab" must still resolve (kernel hooks).
+  kernel = await KernelClient.start({ cwd: mkdtempSync(path.join(tmpdir(), "spikelab-nb-")) });
+}, 90_000);
+
+afterAll(async () => {
+  await kernel?.close();
+});
+
+describe("spikelab kernel over zeromq", () => {
+  it("answers kernel_info with status ok and TypeScript language_info", async () => {
+    const { reply } = await kernel.request("kernel_info_request", {});
+    expect(reply.header.msg_type).toBe("kernel_info_reply");
+    expect(reply.content["status"]).toBe("ok");
+    expect(reply.content["protocol_version"]).toBe("5.3");
+    expect(reply.content["implementation"]).toBe("spikelab");
+    const info = reply.content["language_info"] as Record<string, unknown>;
+    expect(info["name"]).toBe("typescript");
+    expect(info["file_extension"]).toBe(".ts");
+    expect(String(reply.content["banner"])).toMatch(/Spikelab/);
+    expect(Array.isArray(reply.content["help_links"])).toBe(true);
+  });
+
+  it("sends execute_input and an execute_result for the last expression", async () => {
+    const { reply, outputs } = await kernel.execute("const answer: number = 6 * 7;\nanswer");
+    expect(reply.content["status"]).toBe("ok");
+    const count = reply.content["execution_count"] as number;
+    expect(count).toBeGreaterThan(0);
+    const input = outputsOfType(outputs, "execute_input")[0]!;
+    expect(input.content["code"]).toBe("const answer: number = 6 * 7;\nanswer");
+    expect(input.content["execution_count"]).toBe(count);
+    const result = outputsOfType(outputs, "execute_result")[0]!;
+    expect(result.content["execution_count"]).toBe(count);
+    expect((result.content["data"] as Record<string, unknown>)["text/plain"]).toBe("42");
+  });
+
+  it("keeps declarations across cells and formats objects with util.inspect", async () => {
+    const { outputs } = await kernel.execute("({ doubled: answer * 2, list: [1, 2] })");
+    const result = outputsOfType(outputs, "execute_result")[0]!;
+    expect((result.content["data"] as Record<string, unknown>)["text/plain"]).toBe("{ doubled: 84, list: [ 1, 2 ] }");
+  });
+
+  it("captures console.log, console.error and process.stdout.write as streams", async () => {
+    const { reply, outputs } = await kernel.execute('process.stdout.write("raw\\n");\nconsole.log("hello", 1 + 1);\nconsole.error("oops");');
+    expect(reply.content["status"]).toBe("ok");
+    expect(streamText(outputs, "stdout")).toBe("raw\nhello 2\n");
+    expect(streamText(outputs, "stderr")).toBe("oops\n");
+    expect(outputsOfType(outputs, "execute_result")).toHaveLength(0);
+  });
+
+  it("supports top-level await", async () => {
+    const { outputs } = await kernel.execute("const later = await new Promise<number>((r) => setTimeout(() => r(5), 20));\nlater + 1");
+    const result = outputsOfType(outputs, "execute_result")[0]!;
+    expect((result.content["data"] as Record<string, unknown>)["text/plain"]).toBe("6");
+  });
+
+  it("sends display_data through the kernel host, with display_id updates", async () => {
+    const code = [
+      'display({ data: { "text/html": "<b>hi</b>" } });',
+      'display({ toMimeBundle: () => ({ data: { "text/markdown": "**md**" } }) }, "d1");',
+      'updateDisplay({ toMimeBundle: async () => ({ data: { "text/markdown": "**updated**" } }) }, "d1");',
+    ].join("\n");
+    const { reply, outputs } = await kernel.execute(code);
+    expect(reply.content["status"]).toBe("ok");
+    const displays = outputsOfType(outputs, "display_data");
+    expect(displays).toHaveLength(2);
+    expect((displays[0]!.content["data"] as Record<string, unknown>)["text/html"]).toBe("<b>hi</b>");
+    expect((displays[1]!.content["data"] as Record<string, unknown>)["text/markdown"]).toBe("**md**");
+    expect(displays[1]!.content["transient"]).toEqual({ display_id: "d1" });
+    const updates = outputsOfType(outputs, "update_display_data");
+    expect(updates).toHaveLength(1);
+    expect((updates[0]!.content["data"] as Record<string, unknown>)["text/markdown"]).toBe("**updated**");
+    expect(updates[0]!.content["transient"]).toEqual({ display_id: "d1" });
+  });
+
+  it("imports spikelab by name from a notebook folder outside the repository", async () => {
+    const { reply, outputs } = await kernel.execute('import * as spikelab from "spikelab";\ntypeof spikelab.formatDiagnostic');
+    expect(reply.content["status"], JSON.stringify(reply.content)).toBe("ok");
+    expect((outputsOfType(outputs, "execute_result")[0]!.content["data"] as Record<string, unknown>)["text/plain"]).toBe("function");
+  });
+
+  it("the library's display() (kernel/index.ts) reaches the notebook through the host", async () => {
+    const { reply, outputs } = await kernel.execute('import { display as show } from "spikelab/dist/kernel/index.js";\nshow({ data: { "text/plain": "from the library" } });');
+    expect(reply.content["status"], JSON.stringify(reply.content)).toBe("ok");
+    const displays = outputsOfType(outputs, "display_data");
+    expect((displays[0]!.content["data"] as Record<string, unknown>)["text/plain"]).toBe("from the library");
+  });
+
+  it("turns a throw into an error reply and one error message, and keeps the session", async () => {
+    const { reply, outputs } = await kernel.execute('throw new RangeError("boom")');
+    expect(reply.content["status"]).toBe("error");
+    expect(reply.content["ename"]).toBe("RangeError");
+    expect(reply.content["evalue"]).toBe("boom");
+    expect((reply.content["traceback"] as string[])[0]).toBe("RangeError: boom");
+    const errors = outputsOfType(outputs, "error");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.content["ename"]).toBe("RangeError");
+    const after = await kernel.execute("answer + 1");
+    expect((outputsOfType(after.outputs, "execute_result")[0]!.content["data"] as Record<string, unknown>)["text/plain"]).toBe("43");
+  });
+
+  it("reports a TypeScript type error with the cell's line and column, and does not run the cell", async () => {
+    const { reply, outputs } = await kernel.execute('console.log("must not run");\nconst s: string = answer;');
+    expect(reply.content["status"]).toBe("error");
+    expect(reply.content["ename"]).toBe("TSError");
+    expect(String(reply.content["evalue"])).toMatch(/:2:7 - Type 'number' is not assignable to type 'string'/);
+    const traceback = (reply.content["traceback"] as string[]).join("\n");
+    expect(traceback).toMatch(/error TS2322/);
+    expect(traceback).toContain("2 | const s: string = answer;");
+    expect(traceback).toContain("  |       ^");
+    expect(streamText(outputs, "stdout")).toBe("");
+    expect(outputsOfType(outputs, "error")).toHaveLength(1);
+    const after = await kernel.execute("answer");
+    expect(after.reply.content["status"]).toBe("ok");
+  });
+
+  it("counts executions; silent and store_history=false do not advance the count", async () => {
+    const first = await kernel.execute("1");
+    const n = first.reply.content["execution_count"] as number;
+    const silent = await kernel.execute("2", { silent: true });
+    expect(silent.outputs).toHaveLength(0);
+    const unstored = await kernel.execute("3", { store_history: false });
+    expect(outputsOfType(unstored.outputs, "execute_result")).toHaveLength(1);
+    const next = await kernel.execute("4");
+    expect(next.reply.content["execution_count"]).toBe(n + 1);
+  });
+
+  it("is_complete: complete, incomplete with an indent, invalid", async () => {
+    const ask = async (code: string) => (await kernel.request("is_complete_request", { code })).reply.content;
+    expect((await ask("const x = 1;"))["status"]).toBe("complete");
+    const open = await ask("function f() {");
+    expect(open["status"]).toBe("incomplete");
+    expect(open["indent"]).toBe("  ");
+    expect((await ask("const y = (1 +"))["status"]).toBe("incomplete");
+    expect((await ask("let = = 3;"))["status"]).toBe("invalid");
+  });
+
+  it("completes members and globals through tslab's TypeScript", async () => {
+    const members = await kernel.request("complete_request", { code: "Math.ab", cursor_pos: 7 });
+    expect(members.reply.content["matches"]).toContain("abs");
+    expect(members.reply.content["cursor_start"]).toBe(5);
+    expect(members.reply.content["cursor_end"]).toBe(7);
+    const session = await kernel.request("complete_request", { code: "answ", cursor_pos: 4 });
+    expect(session.reply.content["matches"]).toContain("answer");
+    const methods = await kernel.request("complete_request", { code: "answer.toFi", cursor_pos: 11 });
+    expect(methods.reply.content["matches"]).toContain("toFixed");
+  });
+
+  it("inspects: quick info with signature and docs", async () => {
+    const { reply } = await kernel.request("inspect_request", { code: "Math.max", cursor_pos: 8, detail_level: 0 });
+    expect(reply.content["status"]).toBe("ok");
+    expect(reply.content["found"]).toBe(true);
+    const text = String((reply.content["data"] as Record<string, unknown>)["text/plain"]);
+    expect(text).toContain("max(...values: number[]): number");
+    const none = await kernel.request("inspect_request", { code: "   ", cursor_pos: 1, detail_level: 0 });
+    expect(none.reply.content["found"]).toBe(false);
+  });
+
+  it("answers history (tail and search) with this session's inputs", async () => {
+    const { reply } = await kernel.request("history_request", { output: false, raw: true, hist_access_type: "tail", n: 2 });
+    const rows = reply.content["history"] as [number, number, string][];
+    expect(rows).toHaveLength(2);
+    expect(rows[1]![2]).toBe("4");
+    const search = await kernel.request("history_request", { output: false, raw: true, hist_access_type: "search", pattern: "const answer*" });
+    expect((search.reply.content["history"] as unknown[]).length).toBe(1);
+  });
+
+  it("answers comm_info", async () => {
+    const { reply } = await kernel.request("comm_info_request", {});
+    expect(reply.content).toEqual({ status: "ok", comms: {} });
+  });
+
+  it("drops messages with a bad signature", async () => {
+    const header = makeHeader("kernel_info_request", "forger", "test");
+    const frames = encodeMessage(
+      { sign: () => "0".repeat(64), verify: () => true } as never,
+      { identities: [], header, parent_header: {}, metadata: {}, content: {} },
+    );
+    await expect(kernel.sendFrames(frames, header.msg_id, 1500)).rejects.toThrow(/no complete answer/);
+    expect(kernel.stderr).toMatch(/invalid message signature/);
+  });
+});
