@@ -74,8 +74,13 @@ function violinSpec(
   for (const name of names) {
     const sorted = sortedByGroup.get(name)!;
     if (sorted.length === 0) continue;
-    for (const [v, d] of kernelDensity(sorted)) values.push({ group: name, kind: "kde", value: roundSignificant(v), density: roundSignificant(d) });
-    values.push({ group: name, kind: "median", value: roundSignificant(summaries.get(name)!.median), density: 0 });
+    // Each violin is drawn symmetric around x = 0 (from -density/2 to +density/2), so the median tick
+    // can sit at x = 0 and violins of different groups share one density scale.
+    for (const [v, d] of kernelDensity(sorted)) {
+      const half = roundSignificant(d / 2);
+      values.push({ group: name, kind: "kde", value: roundSignificant(v), lo: -half, hi: half });
+    }
+    values.push({ group: name, kind: "median", value: roundSignificant(summaries.get(name)!.median), lo: 0, hi: 0 });
   }
   const y = { field: "value", type: "quantitative", title: valueTitle, scale: { zero: false } };
   return {
@@ -99,7 +104,8 @@ function violinSpec(
           mark: { type: "area", orient: "horizontal", opacity: 0.75 },
           encoding: {
             y,
-            x: { field: "density", type: "quantitative", stack: "center", impute: null, title: null, axis: null },
+            x: { field: "lo", type: "quantitative", title: null, axis: null },
+            x2: { field: "hi" },
             color: { field: "group", type: "nominal", legend: null, sort: [...names] },
           },
         },

@@ -68,6 +68,8 @@ export function traces(events: TraceEvents, options: TracesOptions = {}): Chart 
   const maxPoints = options.maxPoints ?? TRACES_MAX_POINTS;
   const perSeries = Math.max(30, Math.floor(maxPoints / seriesCount));
 
+  // Series are labelled with their unit ("V_m (mV)"), which is what facet headers and legends show.
+  const labels = new Map(names.map((n) => [n, axisTitle(n, options.units)]));
   const values: DataRow[] = [];
   let totalSamples = 0;
   for (const id of neuronIds) {
@@ -77,7 +79,7 @@ export function traces(events: TraceEvents, options: TracesOptions = {}): Chart 
       const series = idx.map((i) => arr[i]!);
       totalSamples += series.length;
       for (const k of minMaxDecimate(series, perSeries)) {
-        values.push({ t: roundTime(times[idx[k]!]!), v: roundSignificant(series[k]!), neuron: String(id), var: name });
+        values.push({ t: roundTime(times[idx[k]!]!), v: roundSignificant(series[k]!), neuron: String(id), var: labels.get(name)! });
       }
     }
   }
@@ -122,7 +124,7 @@ export function traces(events: TraceEvents, options: TracesOptions = {}): Chart 
   } else {
     inner = {
       data: { values },
-      facet: { row: { field: "var", type: "nominal", title: null, sort: [...names], header: { labelAngle: 0, labelAlign: "left" } } },
+      facet: { row: { field: "var", type: "nominal", title: null, sort: names.map((n) => labels.get(n)!), header: { labelFontSize: 12 } } },
       spec: { width, height, ...line },
       resolve: { scale: { y: "independent" } },
     };
