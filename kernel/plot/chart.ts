@@ -5,18 +5,10 @@
  * renders it interactively), an SVG rendered in Node (the classic Notebook, nbconvert's HTML and GitHub
  * show it), and a short text (terminals, logs).
  */
+import type { Displayable } from "../display.js";
 import type { MimeBundle } from "../host.js";
 import { renderSVG, type RenderOptions } from "./render.js";
 import { VEGA_LITE_MIME, topLevel, type VegaLiteSpec } from "./spec.js";
-
-/** Anything `display()` knows how to show richly. */
-export interface Displayable {
-  toMimeBundle(): MimeBundle | Promise<MimeBundle>;
-}
-
-export function isDisplayable(x: unknown): x is Displayable {
-  return typeof x === "object" && x !== null && typeof (x as { toMimeBundle?: unknown }).toMimeBundle === "function";
-}
 
 /** Static SVGs larger than this are left out of the notebook bundle (the Vega-Lite spec remains). */
 export const MAX_SVG_CHARS = 8_000_000;

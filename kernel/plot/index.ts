@@ -2,8 +2,8 @@
  * Charts for notebooks: typed Vega-Lite v5 spec builders with sensible defaults, a `Chart` that Jupyter
  * can display (Vega-Lite + SVG + text), `display()`, and an in-place progress bar.
  */
-export { Chart, isDisplayable, type Displayable } from "./chart.js";
-export { display, updateDisplay, toMimeBundle } from "./display.js";
+export { Chart, MAX_SVG_CHARS } from "./chart.js";
+export { display, updateDisplay, toMimeBundle, isDisplayable, type Displayable } from "./display.js";
 export { NotebookProgress, type ProgressOptions } from "./progress.js";
 export { renderSVG, compileToVega, type RenderMessage, type RenderOptions } from "./render.js";
 export {

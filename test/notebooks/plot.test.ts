@@ -212,27 +212,38 @@ describe("display bundles", () => {
     expect(JSON.parse(JSON.stringify(lossCurve([3, 2, 1])))).toEqual(spec);
   });
 
-  it("display() sends the bundle to the kernel host, or prints text without one", async () => {
+  it("display() sends the bundle to the kernel host (which can wait for it), or prints text without one", async () => {
     const sent: Array<{ bundle: MimeBundle; id: string | undefined }> = [];
-    const host: KernelHost = { display: (bundle, id) => sent.push({ bundle, id }), updateDisplay: () => undefined };
+    const pending: Array<Promise<unknown>> = [];
+    const host: KernelHost = {
+      display: (bundle, id) => void sent.push({ bundle, id }),
+      updateDisplay: () => undefined,
+      waitFor: (work) => void pending.push(work),
+    };
     setKernelHost(host);
-    await display(lossCurve([2, 1]), "loss");
+    // Not awaited, as a user may write it: the kernel host is handed the work to wait for.
+    void display(lossCurve([2, 1]), "loss");
+    expect(pending).toHaveLength(1);
+    await Promise.all(pending);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.id).toBe("loss");
     expect(Object.keys(sent[0]!.bundle.data).sort()).toEqual([VEGA_LITE_MIME, "image/svg+xml", "text/plain"].sort());
     await display("plain words");
-    expect(sent[1]!.bundle.data).toEqual({ "text/plain": "plain words" });
+    expect(sent[1]!.bundle.data["text/plain"]).toBe("plain words");
 
     setKernelHost(undefined);
     const printed: string[] = [];
-    const original = console.log;
-    console.log = (...a: unknown[]) => void printed.push(a.join(" "));
+    const write = process.stdout.write.bind(process.stdout);
+    const log = console.log;
+    process.stdout.write = ((s: string) => (printed.push(String(s)), true)) as typeof process.stdout.write;
+    console.log = (...a: unknown[]) => void printed.push(`${a.join(" ")}\n`);
     try {
       await display(lossCurve([2, 1]));
     } finally {
-      console.log = original;
+      process.stdout.write = write;
+      console.log = log;
     }
-    expect(printed).toEqual(["<Chart: Training loss: 2 iterations, loss 2.000 → 1.000>"]);
+    expect(printed.join("")).toBe("<Chart: Training loss: 2 iterations, loss 2.000 → 1.000>\n");
   });
 });
 
