@@ -1,2 +1,3 @@
 export * from "./ast.js";
 export * from "./diagnostics.js";
+export { parse, type ParseResult } from "./parse.js";

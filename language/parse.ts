@@ -1,0 +1,125 @@
+/**
+ * The front end's entry point: source (text or bytes) -> `SourceFile` AST + syntax diagnostics.
+ * Never throws for bad input; every problem is a located `Diagnostic`.
+ */
+import { EOF, type IRecognitionException, type IToken } from "chevrotain";
+import type { ModelDecl, Range, SourceFile } from "./ast.js";
+import { makeDiagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { spikelabParser } from "./parser/parser.js";
+import { decodeSource } from "./scanner/source-text.js";
+import { docCommentAbove, scan, tokenRange } from "./scanner/scan.js";
+import { Dedent, Indent, ModelKw, Newline } from "./scanner/tokens.js";
+
+export interface ParseResult {
+  readonly file: SourceFile;
+  readonly diagnostics: Diagnostic[];
+  /** The decoded source text (what ranges index into); empty when the input was rejected. */
+  readonly source: string;
+}
+
+const origin = { line: 1, column: 1, offset: 0 };
+
+export function parse(source: string | Uint8Array, fileName = "<input>"): ParseResult {
+  const decoded = decodeSource(source, fileName);
+  if (!decoded.ok) {
+    return { file: emptyFile(fileName), diagnostics: [decoded.diagnostic], source: decoded.text };
+  }
+  const text = decoded.text;
+  const scanned = scan(text, fileName);
+  const diagnostics: Diagnostic[] = [...scanned.diagnostics];
+  const models: ModelDecl[] = [];
+  const parser = spikelabParser();
+  const tokens = scanned.tokens;
+
+  // Parse; when the parser stops early (junk between models), resume at the next top-level `model`.
+  let from = 0;
+  while (from < tokens.length) {
+    parser.softErrors = [];
+    parser.input = from === 0 ? tokens : tokens.slice(from);
+    const parsed = parser.sourceFile();
+    if (Array.isArray(parsed)) models.push(...parsed);
+    let stoppedAt = -1;
+    for (const err of parser.errors) {
+      diagnostics.push(syntaxDiagnostic(err, fileName));
+      if (err.name === "NotAllInputParsedException") stoppedAt = tokens.indexOf(err.token, from);
+    }
+    for (const soft of parser.softErrors) diagnostics.push(makeDiagnostic("SYNTAX_ERROR", soft.message, fileName, soft.range));
+    if (stoppedAt < 0) break;
+    from = nextTopLevelModel(tokens, stoppedAt + 1);
+  }
+
+  const withDocs = models.map((m) => {
+    const doc = docCommentAbove(text, scanned.comments, m.range.start.line);
+    return doc === undefined ? m : { ...m, doc };
+  });
+  const file: SourceFile = {
+    kind: "SourceFile",
+    fileName,
+    models: withDocs,
+    range: { start: origin, end: endPosition(text) },
+  };
+  if (withDocs.length === 0 && diagnostics.length === 0) {
+    diagnostics.push(makeDiagnostic("EMPTY_FILE", "file contains no model", fileName, { start: origin, end: origin }, "error", "a model file starts with `model NAME:`"));
+  }
+  return { file, diagnostics: sortDiagnostics(dedupe(diagnostics)), source: text };
+}
+
+function emptyFile(fileName: string): SourceFile {
+  return { kind: "SourceFile", fileName, models: [], range: { start: origin, end: origin } };
+}
+
+function endPosition(text: string): Range["end"] {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: text.length - lineStart + 1, offset: text.length };
+}
+
+/** Index of the next `model` keyword at indentation depth 0 (tokens are balanced there). */
+function nextTopLevelModel(tokens: readonly IToken[], from: number): number {
+  let depth = 0;
+  for (let i = from; i < tokens.length; i++) {
+    const type = tokens[i]!.tokenType;
+    if (type === Indent) depth++;
+    else if (type === Dedent) depth = Math.max(0, depth - 1);
+    else if (type === ModelKw && depth === 0) return i;
+  }
+  return tokens.length;
+}
+
+function isLayout(tok: IToken): boolean {
+  return tok.tokenType === Newline || tok.tokenType === Dedent || tok.tokenType === EOF || Number.isNaN(tok.startOffset);
+}
+
+/** A recognition error at the offending token; "expected X" at a line end points just after the previous token. */
+function syntaxDiagnostic(err: IRecognitionException, fileName: string): Diagnostic {
+  const tok = err.token;
+  const previous = (err as IRecognitionException & { previousToken?: IToken }).previousToken;
+  let range: Range;
+  if (isLayout(tok) && previous !== undefined && !isLayout(previous) && previous.tokenType !== Indent) {
+    const end = tokenRange(previous).end;
+    range = { start: end, end: { ...end, column: end.column + 1, offset: end.offset + 1 } };
+  } else if (!Number.isNaN(tok.startOffset) && tok.tokenType !== EOF) {
+    const r = tokenRange(tok);
+    range = r.end.offset > r.start.offset ? r : { start: r.start, end: { ...r.start, column: r.start.column + 1, offset: r.start.offset + 1 } };
+  } else {
+    range = { start: origin, end: origin };
+  }
+  return makeDiagnostic("SYNTAX_ERROR", err.message, fileName, range);
+}
+
+/** Recovery can report the same spot twice; keep the first message per position. */
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}:${d.range.start.offset}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

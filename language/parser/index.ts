@@ -1,0 +1,2 @@
+export { SpikelabParser, spikelabParser, type SoftError } from "./parser.js";
+export { describeToken } from "./messages.js";

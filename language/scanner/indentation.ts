@@ -1,0 +1,156 @@
+/**
+ * The layout pass: turns the raw token stream (with physical newlines) into logical lines with
+ * NEWLINE / INDENT / DEDENT tokens, Python style.
+ *
+ * - Indentation of a logical line = width of its leading whitespace, a tab advancing to the next
+ *   multiple of 8 (as NESTML and Python do).
+ * - Blank and comment-only lines never matter (comments are not in the raw stream, so such lines
+ *   show up as consecutive newlines, which collapse).
+ * - Newlines inside `(`, `[` or `[[` continue the line (our deliberate difference from NESTML), as
+ *   does a newline right after a `,` (NESTML's multi-line `kernel a = ..., b = ...`). A `\` before
+ *   the newline was already removed by the lexer.
+ * - An unclosed bracket must not swallow the rest of the file: a line that starts with a block or
+ *   statement keyword closes all open brackets (the parser then reports the missing `)`).
+ * - `]]` closes a guard `[[ ... ]]`, but two index brackets (`x[y[1]]`) when a `[` is innermost.
+ */
+import { createTokenInstance, type IToken, type TokenType } from "chevrotain";
+import {
+  Comma, Dedent, DoubleLBracket, DoubleRBracket, ElifKw, ElseKw, EquationsKw, ForKw, FunctionKw, IfKw, Indent,
+  InlineKw, InputKw, InternalsKw, KernelKw, LBracket, LParen, ModelKw, Newline, OnConditionKw, OnReceiveKw,
+  OutputKw, ParametersKw, RBracket, RecordableKw, ReturnKw, RParen, StateKw, UpdateKw, WhileKw,
+} from "./tokens.js";
+
+export interface LayoutProblem {
+  readonly token: IToken;
+  readonly message: string;
+}
+
+/** Keywords that can only begin a line; seeing one at a line start means open brackets were never closed. */
+const lineStartKeywords: ReadonlySet<TokenType> = new Set([
+  ModelKw, StateKw, ParametersKw, InternalsKw, EquationsKw, InputKw, OutputKw, UpdateKw, FunctionKw, OnReceiveKw,
+  OnConditionKw, IfKw, ElifKw, ElseKw, ForKw, WhileKw, ReturnKw, KernelKw, InlineKw, RecordableKw,
+]);
+
+const enum Opener {
+  Paren,
+  Bracket,
+  Guard,
+}
+
+export function indentationWidth(source: string, lineStart: number, end: number): number {
+  let width = 0;
+  for (let i = lineStart; i < end; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 9) width = width - (width % 8) + 8;
+    else if (c === 12) width = 0; // form feed resets, as in Python
+    else if (c === 0xfeff) continue; // byte order mark
+    else width++;
+  }
+  return width;
+}
+
+function virtualToken(type: TokenType, at: IToken, atEnd: boolean): IToken {
+  // Zero-length token placed at the start (or just after the end) of `at`.
+  const offset = atEnd ? at.endOffset! + 1 : at.startOffset;
+  const line = atEnd ? at.endLine! : at.startLine!;
+  const column = atEnd ? at.endColumn! + 1 : at.startColumn!;
+  return createTokenInstance(type, "", offset, offset - 1, line, line, column, column - 1);
+}
+
+/**
+ * Rewrites `raw` (lexer output, including raw Newline tokens) into the parser's token stream.
+ * Problems (inconsistent dedent) are returned, never thrown.
+ */
+export function layout(source: string, raw: readonly IToken[]): { tokens: IToken[]; problems: LayoutProblem[] } {
+  const out: IToken[] = [];
+  const problems: LayoutProblem[] = [];
+  const indentStack: number[] = [0];
+  const brackets: Opener[] = [];
+  let atLineStart = true;
+  let lineStart = 0; // offset where the current physical line begins
+  let pendingNewline: IToken | undefined; // the raw newline ending the previous logical line
+  let lastSignificant: IToken | undefined;
+
+  for (let i = 0; i < raw.length; i++) {
+    const tok = raw[i]!;
+    const type = tok.tokenType;
+    if (type === Newline) {
+      lineStart = tok.endOffset! + 1;
+      if (brackets.length > 0) continue; // implicit line joining inside brackets
+      if (lastSignificant !== undefined && lastSignificant.tokenType === Comma && !atLineStart) continue;
+      if (!atLineStart) pendingNewline = tok;
+      atLineStart = true;
+      continue;
+    }
+    if (atLineStart || (brackets.length > 0 && lineStartKeywords.has(type) && tok.startOffset === firstNonBlank(source, lineStart))) {
+      if (!atLineStart) {
+        // An unclosed bracket reached a line that clearly starts something new: end the line here.
+        brackets.length = 0;
+        pendingNewline = virtualToken(Newline, lastSignificant!, true);
+      }
+      atLineStart = false;
+      if (pendingNewline !== undefined) {
+        out.push(pendingNewline);
+        pendingNewline = undefined;
+      }
+      const width = indentationWidth(source, lineStart, tok.startOffset);
+      const top = indentStack[indentStack.length - 1]!;
+      if (width > top) {
+        indentStack.push(width);
+        out.push(virtualToken(Indent, tok, false));
+      } else if (width < top) {
+        let pops = 0;
+        while (indentStack.length > 1 && indentStack[indentStack.length - 1 - pops]! > width) pops++;
+        const landing = indentStack[indentStack.length - 1 - pops]!;
+        if (landing !== width) {
+          problems.push({ token: tok, message: "unindent does not match any outer indentation level" });
+          pops--; // stay in the innermost block this line is still deeper than
+        }
+        for (let p = 0; p < pops; p++) {
+          indentStack.pop();
+          out.push(virtualToken(Dedent, tok, false));
+        }
+      }
+    }
+    // Bracket bookkeeping (also splits `]]` that closes two index brackets).
+    if (type === LParen) brackets.push(Opener.Paren);
+    else if (type === LBracket) brackets.push(Opener.Bracket);
+    else if (type === DoubleLBracket) brackets.push(Opener.Guard);
+    else if (type === RParen || type === RBracket) brackets.pop();
+    else if (type === DoubleRBracket) {
+      if (brackets[brackets.length - 1] === Opener.Bracket) {
+        const first = createTokenInstance(RBracket, "]", tok.startOffset, tok.startOffset, tok.startLine!, tok.startLine!, tok.startColumn!, tok.startColumn!);
+        const second = createTokenInstance(RBracket, "]", tok.startOffset + 1, tok.startOffset + 1, tok.startLine!, tok.startLine!, tok.startColumn! + 1, tok.startColumn! + 1);
+        brackets.pop();
+        brackets.pop();
+        out.push(first, second);
+        lastSignificant = second;
+        continue;
+      }
+      brackets.pop();
+    }
+    out.push(tok);
+    lastSignificant = tok;
+  }
+
+  // End of input: close the last line and every open block.
+  if (lastSignificant !== undefined) {
+    out.push(pendingNewline ?? virtualToken(Newline, lastSignificant, true));
+    const eofAnchor = out[out.length - 1]!;
+    while (indentStack.length > 1) {
+      indentStack.pop();
+      out.push(virtualToken(Dedent, eofAnchor, true));
+    }
+  }
+  return { tokens: out, problems };
+}
+
+function firstNonBlank(source: string, from: number): number {
+  let i = from;
+  while (i < source.length) {
+    const c = source.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 12 && c !== 0xfeff) break;
+    i++;
+  }
+  return i;
+}
