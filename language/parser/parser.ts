@@ -1319,8 +1319,7 @@ export class SpikelabParser extends EmbeddedActionsParser {
 // Chevrotain's internal hook for rule-level recovery; we intercept it for line-level rules.
 interface RecoveryInternals {
   invokeRuleCatch(e: unknown, resyncEnabled: boolean, recoveryValueFunc: (e: unknown) => unknown): unknown;
-  getLastExplicitRuleShortName(): number;
-  shortRuleNameToFullName(short: number): string;
+  getCurrRuleFullName(): string;
   isBackTracking(): boolean;
   recoveryEnabled: boolean;
   consumeToken(): void;
@@ -1334,7 +1333,7 @@ const baseInvokeRuleCatch = (EmbeddedActionsParser.prototype as unknown as Recov
   recoveryValueFunc: (e: unknown) => unknown,
 ): unknown {
   if (isRecognitionException(e as Error) && this.recoveryEnabled && !this.isBackTracking()) {
-    const rule = this.shortRuleNameToFullName(this.getLastExplicitRuleShortName());
+    const rule = this.getCurrRuleFullName();
     if (lineLevelRules.has(rule)) {
       this.skipLogicalLine();
       return undefined;
