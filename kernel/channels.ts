@@ -2,7 +2,9 @@
  * The five zeromq sockets of a kernel. zeromq 6 allows one pending `send()` per socket, so every
  * socket sends through a promise queue; each receiving socket has exactly one `for await` reader.
  */
+import { Worker } from "node:worker_threads";
 import * as zmq from "zeromq";
+import type { ControlCommand, ControlEvent, ControlThreadData } from "./control-thread.js";
 import { type ConnectionInfo, endpoint } from "./wire.js";
 
 export type ChannelName = "shell" | "control" | "stdin" | "iopub";
@@ -25,19 +27,27 @@ export class SendQueue {
   }
 }
 
+/**
+ * Shell, stdin and iopub live on the main thread; control and heartbeat on a worker thread
+ * (`control-thread.ts`) so they answer while a cell is running.
+ */
 export class Channels {
   readonly shell = new zmq.Router();
-  readonly control = new zmq.Router();
   readonly stdin = new zmq.Router();
   readonly iopub = new zmq.Publisher();
-  private readonly heartbeat = new zmq.Reply();
-  private readonly queues: Record<ChannelName, SendQueue>;
+  private readonly queues: Record<Exclude<ChannelName, "control">, SendQueue>;
+  private worker: Worker | undefined;
+  private controlHandler: ((frames: Buffer[]) => void) | undefined;
+  private interruptHandler: ((frames: Buffer[]) => void) | undefined;
   private closed = false;
 
-  constructor(private readonly info: ConnectionInfo, private readonly log: (e: unknown) => void) {
+  constructor(
+    private readonly info: ConnectionInfo,
+    private readonly session: string,
+    private readonly log: (e: unknown) => void,
+  ) {
     this.queues = {
       shell: new SendQueue(this.shell, log),
-      control: new SendQueue(this.control, log),
       stdin: new SendQueue(this.stdin, log),
       iopub: new SendQueue(this.iopub, log),
     };
@@ -46,46 +56,79 @@ export class Channels {
   async bind(): Promise<void> {
     const i = this.info;
     // Replies must not block forever on a vanished client.
-    for (const s of [this.shell, this.control, this.stdin]) s.linger = 0;
+    for (const s of [this.shell, this.stdin]) s.linger = 0;
     this.iopub.linger = 1000;
     await Promise.all([
       this.shell.bind(endpoint(i, i.shell_port)),
-      this.control.bind(endpoint(i, i.control_port)),
       this.stdin.bind(endpoint(i, i.stdin_port)),
       this.iopub.bind(endpoint(i, i.iopub_port)),
-      this.heartbeat.bind(endpoint(i, i.hb_port)),
+      this.startControlThread(),
     ]);
-    void this.echoHeartbeats();
   }
 
   send(channel: ChannelName, frames: readonly Buffer[]): Promise<void> {
+    if (channel === "control") {
+      this.worker?.postMessage({ type: "send", frames: [...frames] } satisfies ControlCommand);
+      return Promise.resolve();
+    }
     return this.queues[channel].send(frames);
   }
 
-  /** Calls `handle` for every multipart message arriving on a router socket, one reader per socket. */
-  async listen(channel: "shell" | "control", handle: (frames: Buffer[]) => void): Promise<void> {
-    const socket = channel === "shell" ? this.shell : this.control;
+  /** Calls `handle` for every multipart message on the shell socket (one reader). */
+  async listenShell(handle: (frames: Buffer[]) => void): Promise<void> {
     try {
-      for await (const frames of socket) handle(frames);
+      for await (const frames of this.shell) handle(frames);
     } catch (e) {
       if (!this.closed) this.log(e);
     }
+  }
+
+  /** Control messages (answered by the kernel) and interrupts (already answered by the control thread). */
+  listenControl(handle: (frames: Buffer[]) => void, interrupted: (frames: Buffer[]) => void): void {
+    this.controlHandler = handle;
+    this.interruptHandler = interrupted;
   }
 
   async flush(): Promise<void> {
     await Promise.all(Object.values(this.queues).map((q) => q.drain()));
   }
 
-  close(): void {
+  /** Closes every socket (the control thread's too) so the process can exit cleanly. */
+  async close(): Promise<void> {
     this.closed = true;
-    for (const s of [this.shell, this.control, this.stdin, this.iopub, this.heartbeat]) s.close();
+    const worker = this.worker;
+    if (worker) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        worker.on("message", (event: ControlEvent) => {
+          if (event.type === "closed") {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        worker.postMessage({ type: "close" } satisfies ControlCommand);
+      });
+    }
+    for (const s of [this.shell, this.stdin, this.iopub]) s.close();
   }
 
-  private async echoHeartbeats(): Promise<void> {
-    try {
-      for await (const frames of this.heartbeat) await this.heartbeat.send(frames);
-    } catch (e) {
-      if (!this.closed) this.log(e);
-    }
+  private startControlThread(): Promise<void> {
+    const data: ControlThreadData = { info: this.info, session: this.session };
+    const worker = new Worker(new URL("./control-thread.js", import.meta.url), { workerData: data });
+    this.worker = worker;
+    worker.unref();
+    return new Promise<void>((resolve, reject) => {
+      worker.on("error", (e) => {
+        this.log(e);
+        reject(e);
+      });
+      worker.on("message", (event: ControlEvent) => {
+        const frames = "frames" in event ? event.frames.map((f) => Buffer.from(f)) : [];
+        if (event.type === "ready") resolve();
+        else if (event.type === "message") this.controlHandler?.(frames);
+        else if (event.type === "interrupted") this.interruptHandler?.(frames);
+        else if (event.type === "log") this.log(event.text);
+      });
+    });
   }
 }

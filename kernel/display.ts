@@ -58,28 +58,38 @@ export async function toMimeBundle(value: unknown): Promise<MimeBundle> {
 
 /**
  * Shows `value` in the notebook. With a `displayId`, a later `updateDisplay(value, id)` replaces
- * it in place. Outside a kernel the text form goes to stdout.
+ * it in place. Outside a kernel the text form goes to stdout. The promise resolves once the output
+ * is sent (`await display(chart)` keeps outputs in order); without `await` the kernel still waits
+ * for it before it reports the cell done.
  */
-export function display(value: unknown, displayId?: string): void {
+export function display(value: unknown, displayId?: string): Promise<void> {
   const host = getKernelHost();
   if (!host) {
-    process.stdout.write(plainText(isDisplayable(value) ? String(value) : value) + "\n");
-    return;
+    process.stdout.write(plainText(isDisplayable(value) ? textOfDisplayable(value) : value) + "\n");
+    return Promise.resolve();
   }
-  settle(host, toMimeBundle(value).then((bundle) => host.display(bundle, displayId)));
+  return settle(host, toMimeBundle(value).then((bundle) => host.display(bundle, displayId)));
 }
 
 /** Replaces the output of an earlier `display(value, displayId)`. */
-export function updateDisplay(value: unknown, displayId: string): void {
+export function updateDisplay(value: unknown, displayId: string): Promise<void> {
   const host = getKernelHost();
-  if (!host) return;
-  settle(host, toMimeBundle(value).then((bundle) => host.updateDisplay(bundle, displayId)));
+  if (!host) return Promise.resolve();
+  return settle(host, toMimeBundle(value).then((bundle) => host.updateDisplay(bundle, displayId)));
 }
 
-/** Lets the kernel wait for asynchronous bundles before it reports the cell done. */
-function settle(host: NonNullable<ReturnType<typeof getKernelHost>>, work: Promise<void>): void {
-  if (host.waitFor) host.waitFor(work);
-  else work.catch((e: unknown) => process.stderr.write(`display failed: ${String(e)}\n`));
+/** Hands the work to the kernel (so the cell waits for it); a failure nobody awaits goes to stderr. */
+function settle(host: NonNullable<ReturnType<typeof getKernelHost>>, work: Promise<void>): Promise<void> {
+  const reported = work.catch((e: unknown) => {
+    process.stderr.write(`display failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  });
+  host.waitFor?.(reported);
+  return work;
+}
+
+function textOfDisplayable(value: Displayable): string {
+  const s = String(value);
+  return s === "[object Object]" ? "<rich output>" : s;
 }
 
 function hasReprMimebundle(x: unknown): x is { _repr_mimebundle_(): unknown } {

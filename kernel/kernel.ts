@@ -45,7 +45,7 @@ export class Kernel {
 
   constructor(private readonly info: ConnectionInfo, private readonly options: KernelOptions = {}) {
     this.signer = new Signer(info.key, info.signature_scheme);
-    this.channels = new Channels(info, (e) => this.log(`spikelab kernel: socket error: ${String(e)}\n`));
+    this.channels = new Channels(info, this.session, (e) => this.log(typeof e === "string" ? e : `spikelab kernel: socket error: ${String(e)}\n`));
     this.iopub = new Iopub(this.channels, this.signer, this.session);
   }
 
@@ -62,8 +62,11 @@ export class Kernel {
     process.on("uncaughtException", (e) => this.iopub.stream("stderr", `Uncaught exception: ${describe(e)}\n`));
     process.on("unhandledRejection", (e) => this.iopub.stream("stderr", `Unhandled promise rejection: ${describe(e)}\n`));
     this.iopub.status("starting", undefined);
-    void this.channels.listen("shell", (frames) => this.enqueue(frames, "shell"));
-    void this.channels.listen("control", (frames) => void this.handle(frames, "control"));
+    void this.channels.listenShell((frames) => this.enqueue(frames, "shell"));
+    this.channels.listenControl(
+      (frames) => void this.handle(frames, "control"),
+      (frames) => this.interrupted(frames),
+    );
   }
 
   // ---- dispatch -------------------------------------------------------------------------------
@@ -104,6 +107,18 @@ export class Kernel {
       this.log(`spikelab kernel: ${type} failed: ${describe(e)}\n`);
     } finally {
       this.iopub.status("idle", msg);
+    }
+  }
+
+  /** The control thread has raised SIGINT and replied; stop awaited work and report busy/idle. */
+  private interrupted(frames: Buffer[]): void {
+    this.cells?.interrupt();
+    try {
+      const msg = decodeMessage(this.signer, frames);
+      this.iopub.status("busy", msg);
+      this.iopub.status("idle", msg);
+    } catch {
+      // already verified by the control thread
     }
   }
 
@@ -190,7 +205,15 @@ export class Kernel {
       const outcome = await this.cells!.execute(code);
       if (outcome.kind === "diagnostics") error = diagnosticsError(outcome.diagnostics, code, cellName);
       else if (outcome.kind === "exception") error = exceptionError(outcome.error);
-      else if (outcome.hasValue) result = await this.resultBundle(outcome.value);
+      else if (outcome.hasValue) {
+        try {
+          // A promise as the last expression is awaited (interruptibly); undefined shows nothing.
+          const value = isThenable(outcome.value) ? await this.cells!.awaitInterruptibly(outcome.value) : outcome.value;
+          result = await this.resultBundle(value);
+        } catch (e) {
+          error = exceptionError(e);
+        }
+      }
     }
     error ??= await this.settlePendingWork();
 
@@ -293,13 +316,12 @@ export class Kernel {
     const restart = msg.content["restart"] === true;
     this.reply(msg, channel, { status: "ok", restart });
     this.iopub.publish("shutdown_reply", { status: "ok", restart }, msg);
-    this.iopub.status("idle", msg);
     void (async () => {
       await this.channels.flush();
       // Give zeromq a moment to put the last frames on the wire before the sockets close.
       await new Promise((resolve) => setTimeout(resolve, 50));
       this.cells?.close();
-      this.channels.close();
+      await this.channels.close();
       if (this.options.onShutdown) this.options.onShutdown(restart);
       else process.exit(0);
     })();
@@ -328,8 +350,9 @@ export class Kernel {
   }
 
   private installCellGlobals(cells: TypeScriptCells): void {
-    cells.setGlobal("display", displayValue);
-    cells.setGlobal("updateDisplay", updateDisplayValue);
+    // Cell globals return nothing, so `display(x)` as a cell's last line shows no Promise.
+    cells.setGlobal("display", (value: unknown, displayId?: string) => void displayValue(value, displayId));
+    cells.setGlobal("updateDisplay", (value: unknown, displayId: string) => void updateDisplayValue(value, displayId));
     cells.setGlobal("clearOutput", (wait?: boolean) => this.iopub.publish("clear_output", { wait: wait === true }));
   }
 
@@ -350,6 +373,10 @@ export class Kernel {
       this.log(`spikelab kernel: tslab.display unavailable: ${describe(e)}\n`);
     }
   }
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (typeof v === "object" || typeof v === "function") && v !== null && typeof (v as { then?: unknown }).then === "function";
 }
 
 function describe(e: unknown): string {

@@ -104,6 +104,7 @@ export class TypeScriptCells {
   private lastDiagnostics: readonly TsDiagnostic[] = [];
   private lastValue: { value: unknown } | undefined;
   private lastError: { error: unknown } | undefined;
+  private interruptWaiters = new Set<(e: Error) => void>();
 
   /** `rootDir`: where relative imports in cells resolve from (the notebook's folder). */
   constructor(rootDir: string) {
@@ -155,6 +156,17 @@ export class TypeScriptCells {
   /** Rejects the promise a top-level-await cell is waiting on (a synchronous loop stops on SIGINT). */
   interrupt(): void {
     this.executor.interrupt();
+    const interrupted = new Error("Interrupted asynchronously");
+    for (const reject of this.interruptWaiters) reject(interrupted);
+    this.interruptWaiters.clear();
+  }
+
+  /** Awaits `promise` unless the user interrupts first (then rejects like tslab's interrupt). */
+  awaitInterruptibly<T>(promise: PromiseLike<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.interruptWaiters.add(reject);
+      Promise.resolve(promise).then(resolve, reject).finally(() => this.interruptWaiters.delete(reject));
+    });
   }
 
   complete(code: string, cursor: number): Completion {

@@ -177,6 +177,41 @@ describe("spikelab kernel over zeromq", () => {
     expect((search.reply.content["history"] as unknown[]).length).toBe(1);
   });
 
+  it("interrupts an infinite loop with interrupt_request (control channel) and keeps the session", async () => {
+    await kernel.execute("let spins = 0;");
+    const running = kernel.execute("while (true) { spins++; }");
+    await new Promise((r) => setTimeout(r, 800));
+    const interrupt = await kernel.request("interrupt_request", {}, { channel: "control", timeoutMs: 10_000 });
+    expect(interrupt.reply.content["status"]).toBe("ok");
+    const { reply, outputs } = await running;
+    expect(reply.content["status"]).toBe("error");
+    expect(reply.content["ename"]).toBe("KeyboardInterrupt");
+    expect(outputsOfType(outputs, "error")).toHaveLength(1);
+    const after = await kernel.execute("spins > 0 && answer === 42");
+    expect((outputsOfType(after.outputs, "execute_result")[0]!.content["data"] as Record<string, unknown>)["text/plain"]).toBe("true");
+  });
+
+  it("interrupts with SIGINT (interrupt_mode signal), also a cell awaiting forever", async () => {
+    const spinning = kernel.execute("for (;;) {}");
+    await new Promise((r) => setTimeout(r, 500));
+    kernel.child.kill("SIGINT");
+    expect((await spinning).reply.content["ename"]).toBe("KeyboardInterrupt");
+    const waiting = kernel.execute("await new Promise(() => {});");
+    await new Promise((r) => setTimeout(r, 500));
+    kernel.child.kill("SIGINT");
+    expect((await waiting).reply.content["ename"]).toBe("KeyboardInterrupt");
+    const after = await kernel.execute("answer");
+    expect(after.reply.content["status"]).toBe("ok");
+  });
+
+  it("awaits a promise left as the last expression and shows its value", async () => {
+    const { outputs } = await kernel.execute("Promise.resolve(answer * 10)");
+    expect((outputsOfType(outputs, "execute_result")[0]!.content["data"] as Record<string, unknown>)["text/plain"]).toBe("420");
+    const none = await kernel.execute('display({ data: { "text/plain": "shown" } })');
+    expect(outputsOfType(none.outputs, "execute_result")).toHaveLength(0);
+    expect(outputsOfType(none.outputs, "display_data")).toHaveLength(1);
+  });
+
   it("answers comm_info", async () => {
     const { reply } = await kernel.request("comm_info_request", {});
     expect(reply.content).toEqual({ status: "ok", comms: {} });
@@ -190,5 +225,13 @@ describe("spikelab kernel over zeromq", () => {
     );
     await expect(kernel.sendFrames(frames, header.msg_id, 1500)).rejects.toThrow(/no complete answer/);
     expect(kernel.stderr).toMatch(/invalid message signature/);
+  });
+
+  it("shuts down: echoes restart, publishes shutdown_reply, exits 0", async () => {
+    const { reply, outputs } = await kernel.shutdown(true);
+    expect(reply.header.msg_type).toBe("shutdown_reply");
+    expect(reply.content).toEqual({ status: "ok", restart: true });
+    expect(outputsOfType(outputs, "shutdown_reply")).toHaveLength(1);
+    expect(await kernel.exited).toBe(0);
   });
 });
