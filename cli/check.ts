@@ -1,0 +1,115 @@
+/**
+ * `spikelab check FILE...`: parse and check model files, print diagnostics with source snippets.
+ * Exit 0 when no file has errors (warnings are printed but do not fail), 1 when any has, 2 for usage
+ * problems (no files, a file that cannot be read).
+ */
+import { readFileSync, statSync } from "node:fs";
+import * as language from "../language/index.js";
+import type { Diagnostic } from "../language/diagnostics.js";
+import { formatDiagnostic, sortDiagnostics } from "../language/diagnostics.js";
+import { decodeSource } from "../language/scanner/source-text.js";
+import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from "./main.js";
+
+type Analyze = (source: string, fileName?: string) => { diagnostics: readonly Diagnostic[]; file?: { models: readonly unknown[] } };
+
+/** parse + semantic checks when the checker is available, otherwise syntax only. */
+function analyzer(): Analyze {
+  const parseModels = (language as unknown as Record<string, unknown>)["parseModels"];
+  if (typeof parseModels === "function") return parseModels as Analyze;
+  return language.parse;
+}
+
+export interface CheckSummary {
+  readonly files: number;
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+/** Checks one file's bytes; prints its diagnostics; returns counts. */
+export function checkSource(bytes: Uint8Array | string, fileName: string, io: CliIo): { errors: number; warnings: number; models: number } {
+  const decoded = decodeSource(bytes, fileName);
+  let diagnostics: readonly Diagnostic[];
+  let models = 0;
+  const text = decoded.text;
+  if (!decoded.ok) {
+    diagnostics = [decoded.diagnostic];
+  } else {
+    const result = analyzer()(text, fileName);
+    diagnostics = result.diagnostics;
+    models = result.file?.models.length ?? 0;
+  }
+  const sorted = sortDiagnostics(diagnostics);
+  // A rejected file (binary, empty, huge) has no line worth showing.
+  for (const d of sorted) io.stderr(formatDiagnostic(d, decoded.ok ? text : undefined) + "\n");
+  return {
+    errors: sorted.filter((d) => d.severity === "error").length,
+    warnings: sorted.filter((d) => d.severity === "warning").length,
+    models,
+  };
+}
+
+export const checkCommand: CliCommand = {
+  name: "check",
+  summary: "parse and check model files (.spk, .nestml), print errors with their location",
+  usage: [
+    "usage: spikelab check FILE...",
+    "",
+    "Parses and checks every model in each FILE. Prints each problem as",
+    "  file:line:col: error[CODE]: message",
+    "with the source line and a caret under the spot.",
+    "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.",
+  ].join("\n"),
+  async run(args: string[], io: CliIo): Promise<number> {
+    const files = args.filter((a) => a !== "--");
+    const unknownFlag = files.find((a) => a.startsWith("-") && a !== "-");
+    if (unknownFlag !== undefined) {
+      io.stderr(`spikelab check: unknown option '${unknownFlag}'\n\n${checkCommand.usage}`);
+      return EXIT_USAGE;
+    }
+    if (files.length === 0) {
+      io.stderr(`spikelab check: no files given\n\n${checkCommand.usage}`);
+      return EXIT_USAGE;
+    }
+    // Read everything first: an unreadable file is a usage error, reported before any checking.
+    const inputs: { name: string; bytes: Uint8Array }[] = [];
+    for (const name of files) {
+      const read = readInput(name);
+      if (typeof read === "string") {
+        io.stderr(`spikelab check: cannot read '${name}': ${read}`);
+        return EXIT_USAGE;
+      }
+      inputs.push({ name, bytes: read });
+    }
+    let errors = 0;
+    let warnings = 0;
+    for (const { name, bytes } of inputs) {
+      const r = checkSource(bytes, name, io);
+      errors += r.errors;
+      warnings += r.warnings;
+      if (r.errors === 0) io.stdout(`${name}: ok (${r.models} model${r.models === 1 ? "" : "s"}${r.warnings ? `, ${plural(r.warnings, "warning")}` : ""})`);
+    }
+    const summary = `checked ${plural(inputs.length, "file")}: ${plural(errors, "error")}, ${plural(warnings, "warning")}`;
+    if (errors > 0) io.stderr(summary);
+    else io.stdout(summary);
+    return errors > 0 ? EXIT_ERRORS : EXIT_OK;
+  },
+};
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** The file's bytes, or why they cannot be read. */
+function readInput(path: string): Uint8Array | string {
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) return "it is a directory";
+    if (!st.isFile()) return "not a regular file";
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return "no such file";
+    if (code === "EACCES" || code === "EPERM") return "permission denied";
+    return e instanceof Error ? e.message : String(e);
+  }
+}
