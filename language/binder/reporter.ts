@@ -1,0 +1,22 @@
+/** Collects diagnostics for one file; every stage after the parser reports through one of these. */
+import type { Range } from "../ast.js";
+import { makeDiagnostic, type Diagnostic } from "../diagnostics.js";
+
+export class Reporter {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(readonly fileName: string) {}
+
+  error(code: string, at: { readonly range: Range }, message: string, hint?: string): void {
+    this.diagnostics.push(makeDiagnostic(code, message, this.fileName, at.range, "error", hint));
+  }
+
+  warning(code: string, at: { readonly range: Range }, message: string, hint?: string): void {
+    this.diagnostics.push(makeDiagnostic(code, message, this.fileName, at.range, "warning", hint));
+  }
+
+  get errorCount(): number {
+    let n = 0;
+    for (const d of this.diagnostics) if (d.severity === "error") n++;
+    return n;
+  }
+}

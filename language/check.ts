@@ -1,0 +1,53 @@
+/**
+ * Semantic analysis entry points: `check(file)` binds and checks every model of a parsed file;
+ * `parseModels(source)` parses and checks in one call. Models that contain syntax errors are not
+ * checked (their partial trees would only produce bogus follow-up errors); the rest are.
+ */
+import type { ModelDecl, SourceFile } from "./ast.js";
+import { bindFile } from "./binder/bind.js";
+import { Reporter } from "./binder/reporter.js";
+import type { SymbolTable } from "./binder/symbols.js";
+import { checkModel } from "./checker/check-model.js";
+import { sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { parse } from "./parse.js";
+
+export interface CheckResult {
+  readonly diagnostics: Diagnostic[];
+  readonly symbols: SymbolTable;
+}
+
+export interface CheckOptions {
+  /** Models not to check (e.g. those with syntax errors). */
+  readonly skipModels?: ReadonlySet<ModelDecl>;
+}
+
+export function check(file: SourceFile, options: CheckOptions = {}): CheckResult {
+  const report = new Reporter(file.fileName);
+  const symbols = bindFile(file, report, options.skipModels);
+  for (const model of symbols.models.values()) checkModel(model, report);
+  return { diagnostics: sortDiagnostics(report.diagnostics), symbols };
+}
+
+export interface ParseModelsResult extends CheckResult {
+  readonly file: SourceFile;
+  /** The decoded source the ranges index into. */
+  readonly source: string;
+}
+
+export function parseModels(source: string | Uint8Array, fileName = "<input>"): ParseModelsResult {
+  const parsed = parse(source, fileName);
+  const errors = parsed.diagnostics.filter((d) => d.severity === "error");
+  const skip = new Set<ModelDecl>();
+  for (const m of parsed.file.models) {
+    const a = m.range.start.offset;
+    const b = m.range.end.offset;
+    if (errors.some((d) => d.range.start.offset >= a && d.range.start.offset <= b)) skip.add(m);
+  }
+  const checked = check(parsed.file, { skipModels: skip });
+  return {
+    file: parsed.file,
+    source: parsed.source,
+    symbols: checked.symbols,
+    diagnostics: sortDiagnostics([...parsed.diagnostics, ...checked.diagnostics]),
+  };
+}
