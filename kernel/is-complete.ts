@@ -8,6 +8,7 @@
  * - invalid: a syntax error before the end, which more typing cannot fix.
  */
 import { createRequire } from "node:module";
+import { isModelCell } from "./model-cells.js";
 
 const require = createRequire(import.meta.url);
 
@@ -31,6 +32,7 @@ const UNTERMINATED = new Set([
 
 export function isComplete(code: string): Completeness {
   if (code.trim() === "") return { status: "complete" };
+  if (isModelCell(code)) return modelCellCompleteness(code);
   // Two trailing blank lines force execution, as in tslab and IPython.
   if (/\n[ \t]*\n[ \t]*$/.test(code) && /\S/.test(code)) return { status: "complete" };
   const ts = require("@tslab/typescript-for-tslab") as TsForIsComplete;
@@ -58,4 +60,18 @@ function nextIndent(code: string): string {
     else if ("})]".includes(ch)) depth = Math.max(0, depth - 1);
   }
   return depth > 0 ? current + "  " : current;
+}
+
+/**
+ * Model cells are indentation-based: a line ending in `:` opens a block (wait for its body); a blank
+ * last line ends the cell. Errors are the compiler's to report when the cell runs.
+ */
+function modelCellCompleteness(code: string): Completeness {
+  const lines = code.replace(/\s+$/, "").split("\n");
+  const last = lines[lines.length - 1] ?? "";
+  if (/^\s*%%model\b/.test(last)) return { status: "incomplete", indent: "" };
+  if (/\n[ \t]*$/.test(code) && !/:\s*(#.*)?$/.test(last)) return { status: "complete" };
+  const indent = /^\s*/.exec(last)?.[0] ?? "";
+  if (/:\s*(#.*)?$/.test(last)) return { status: "incomplete", indent: indent + "    " };
+  return indent === "" ? { status: "complete" } : { status: "incomplete", indent };
 }

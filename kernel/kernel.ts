@@ -9,7 +9,8 @@
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { Channels, type ChannelName } from "./channels.js";
-import { hasRichRepresentation, plainText, toMimeBundle } from "./display.js";
+import { inspect } from "node:util";
+import { hasRichRepresentation, toMimeBundle } from "./display.js";
 import { display as displayValue, updateDisplay as updateDisplayValue } from "./display.js";
 import { exceptionError, diagnosticsError, type JupyterError } from "./errors.js";
 import { History, type HistoryQuery } from "./history.js";
@@ -265,7 +266,8 @@ export class Kernel {
         this.iopub.stream("stderr", `display failed: ${describe(e)}\n`);
       }
     }
-    return { data: { "text/plain": plainText(value) }, metadata: {} };
+    // As the Node REPL prints it: strings quoted, objects through util.inspect.
+    return { data: { "text/plain": inspect(value, { depth: 4, maxArrayLength: 100 }) }, metadata: {} };
   }
 
   /** Waits for display work handed over by library code; an interrupt or failure there is the cell's error. */
