@@ -1,0 +1,194 @@
+/**
+ * Connections through a synapse model compiled from the language (stdp_synapse, ...): the
+ * synapse's code runs only when a presynaptic spike crosses it (event-driven), seeing the
+ * postsynaptic spikes archived since its previous spike, as NEST's archiving nodes provide them:
+ * post spike times in (t_last_pre − d, t_spike − d] with d the (dendritic) delay.
+ */
+import type { SynapseModel, SynapsePopulation } from "../model-abi.js";
+import type { PoissonTable } from "../random/poisson-table.js";
+import type { Xoshiro128 } from "../random/xoshiro.js";
+import type { TimeGrid } from "../time.js";
+import type { Block } from "./block.js";
+import type { Kernel } from "./kernel.js";
+import type { NeuronBlock } from "./neuron-block.js";
+import type { Routing } from "./projection.js";
+import type { Projection } from "./projection.js";
+
+/** Spike times (ms, stamps) per neuron of a block, for plastic synapses onto it. */
+export class PostArchive {
+  readonly times: Float64Array[];
+  readonly counts: Int32Array;
+  constructor(n: number) {
+    this.times = Array.from({ length: n }, () => new Float64Array(8));
+    this.counts = new Int32Array(n);
+  }
+  record(i: number, t: number): void {
+    let a = this.times[i];
+    const c = this.counts[i];
+    if (c === a.length) {
+      const b = new Float64Array(a.length * 2);
+      b.set(a);
+      this.times[i] = a = b;
+    }
+    a[c] = t;
+    this.counts[i] = c + 1;
+  }
+}
+
+export class PlasticProjection implements Projection {
+  readonly count: number;
+  readonly synapses: SynapsePopulation;
+  readonly delays: Uint16Array;
+  private readonly lastPre: Float64Array;
+  private readonly archive: PostArchive;
+  private scratch = new Float64Array(64);
+  private slots = 1;
+  private dt: number;
+  weightRecorder: ((source: number, target: number, stamp: number, weight: number) => void) | null = null;
+
+  constructor(
+    readonly source: Block,
+    readonly target: NeuronBlock,
+    readonly synapseModel: string,
+    readonly model: SynapseModel,
+    readonly receptor: number,
+    readonly routing: Routing,
+    readonly rowStart: Int32Array,
+    readonly targets: Int32Array,
+    weight: number | Float64Array,
+    delay: number | Float64Array,
+    extras: Record<string, number | Float64Array>,
+    grid: TimeGrid,
+  ) {
+    this.count = targets.length;
+    this.dt = grid.resolution;
+    this.synapses = model.instantiate(this.count);
+    const arrays = this.synapses.arrays;
+    for (const v of model.variables) {
+      const a = arrays[v.name];
+      if (a !== undefined && v.vectorSize === undefined) a.fill(v.defaultValue);
+    }
+    const wv = arrays[model.weightVariable];
+    if (typeof weight === "number") wv.fill(weight);
+    else wv.set(weight);
+    for (const [name, v] of Object.entries(extras)) {
+      const a = arrays[name];
+      if (a === undefined) continue;
+      if (typeof v === "number") a.fill(v);
+      else a.set(v);
+    }
+    this.delays = typeof delay === "number" ? new Uint16Array(this.count).fill(delay) : Uint16Array.from(delay);
+    this.lastPre = new Float64Array(this.count);
+    const t = target as NeuronBlock & { postArchive?: PostArchive };
+    if (t.postArchive === undefined) t.postArchive = new PostArchive(target.n);
+    this.archive = t.postArchive;
+  }
+
+  minDelay(): number {
+    let m = Infinity;
+    for (const d of this.delays) m = Math.min(m, d);
+    return m;
+  }
+  maxDelay(): number {
+    let m = 0;
+    for (const d of this.delays) m = Math.max(m, d);
+    return m;
+  }
+  bind(kernel: Kernel): void {
+    this.slots = kernel.ringSlots;
+    this.dt = kernel.grid.resolution;
+    this.synapses.prepare(this.dt);
+  }
+
+  deliver(i: number, step: number, multiplicity: number, factor: number, flush: boolean): void {
+    if (flush) return;
+    const rings = this.target.rings!;
+    const n = rings.n;
+    const tSpike = (step + 1) * this.dt;
+    for (let k = this.rowStart[i]; k < this.rowStart[i + 1]; k++) {
+      const tgt = this.targets[k];
+      const dd = this.delays[k] * this.dt;
+      const times = this.archive.times[tgt];
+      const cnt = this.archive.counts[tgt];
+      const lo = this.lastPre[k] - dd;
+      const hi = tSpike - dd;
+      let c = 0;
+      for (let j = 0; j < cnt; j++) {
+        const t = times[j];
+        if (t > lo && t <= hi) {
+          if (c === this.scratch.length) {
+            const b = new Float64Array(c * 2);
+            b.set(this.scratch);
+            this.scratch = b;
+          }
+          this.scratch[c++] = t;
+        }
+      }
+      const w = this.synapses.onPreSpike(k, tSpike, this.scratch, c, dd) * factor;
+      this.lastPre[k] = tSpike;
+      if (this.weightRecorder !== null) this.weightRecorder(this.source.first + i, this.target.first + tgt, step + 1, w);
+      const idx = ((step + this.delays[k]) % this.slots) * n + tgt;
+      const r = this.routing;
+      if (r.kind === "spike") {
+        rings.spikeRings[r.port][idx] += w * multiplicity;
+        const cr = r.countPort ? rings.countRings[r.port] : undefined;
+        if (cr) cr[idx] += multiplicity;
+      } else if (r.kind === "signed") {
+        if (w >= 0) rings.spikeRings[r.excitatory][idx] += w * multiplicity;
+        else rings.spikeRings[r.inhibitory][idx] -= w * multiplicity;
+      }
+    }
+  }
+
+  deliverValue(): void {}
+
+  deliverPoisson(i: number, step: number, table: PoissonTable | null, lambda: number, rng: Xoshiro128): void {
+    for (let k = this.rowStart[i]; k < this.rowStart[i + 1]; k++) {
+      const c = table === null ? rng.poisson(lambda) : table.sample(rng.uint32());
+      if (c > 0) this.deliverSingle(i, k, step, c);
+    }
+  }
+
+  private deliverSingle(i: number, k: number, step: number, multiplicity: number): void {
+    // Route one connection through the row machinery by temporarily narrowing the row.
+    const save0 = this.rowStart[i];
+    const save1 = this.rowStart[i + 1];
+    this.rowStart[i] = k;
+    this.rowStart[i + 1] = k + 1;
+    try {
+      this.deliver(i, step, multiplicity, 1, false);
+    } finally {
+      this.rowStart[i] = save0;
+      this.rowStart[i + 1] = save1;
+    }
+  }
+
+  weightAt(k: number): number {
+    return this.synapses.arrays[this.model.weightVariable][k];
+  }
+  delayAt(k: number): number {
+    return this.delays[k];
+  }
+  variableNames(): string[] {
+    return this.model.variables.filter((v) => v.visible && v.name !== this.model.weightVariable).map((v) => v.name);
+  }
+  getVariable(name: string, k: number): number {
+    return this.synapses.arrays[name][k];
+  }
+  setWeights(ks: Int32Array, values: Float64Array): void {
+    const a = this.synapses.arrays[this.model.weightVariable];
+    for (let j = 0; j < ks.length; j++) a[ks[j]] = values[j];
+  }
+  setDelays(ks: Int32Array, steps: Int32Array): void {
+    for (let j = 0; j < ks.length; j++) this.delays[ks[j]] = steps[j];
+  }
+  setVariable(name: string, ks: Int32Array, values: Float64Array): void {
+    const a = this.synapses.arrays[name];
+    for (let j = 0; j < ks.length; j++) a[ks[j]] = values[j];
+  }
+  storageBytes(): number {
+    let b = this.delays.byteLength + this.lastPre.byteLength;
+    for (const a of Object.values(this.synapses.arrays)) b += a.byteLength;
+    return b;
+  }
+}
