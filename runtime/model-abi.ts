@@ -21,6 +21,10 @@
  *   string-valued parameters stored as an index (e.g. `surrogate_gradient_function`); synapse
  *   `onPreSpike` returns NaN when the model did not `emit_spike`, filters `postSpikes` itself and keeps
  *   its own last-spike time in `arrays.__t_last` (ms); `SynapsePopulation.reset?`; `NeuronModel.receptorCount`.
+ * - v3 (eprop): `SynapseModel.eprop?` (`EpropSynapseSpec`: the optimizer defaults of a synapse's
+ *   `eprop: optimizer:` block); receptor rule for continuous ports (first continuous port receptor 0,
+ *   further ones 1, 2, … in declaration order — eprop_readout: I_stim 0, learning_window 1, target 2);
+ *   runtime ↔ e-prop integration points (see "Runtime integration of e-prop" at EpropStepSink).
  */
 
 /** A seeded, reproducible random stream (see runtime/random/). */
@@ -131,7 +135,20 @@ export interface EpropNeuronSpec {
   readonly bindingVariables?: Readonly<Record<string, string>>;
 }
 
-/** Called by generated kernels of models with an `eprop:` block (see EpropNeuronSpec). */
+/**
+ * Called by generated kernels of models with an `eprop:` block (see EpropNeuronSpec).
+ *
+ * ## Runtime integration of e-prop (v3) — what the simulator does with runtime/eprop/ `EpropContext`
+ * - one `EpropContext` per simulator, pushed onto `kernel.hooks` (its `prepare` re-reads parameters);
+ * - `create` of a model with `eprop`: `io.eprop = ctx.attachBlock(block)` (archives, learning signals);
+ * - `connect` with a synapse model whose `isEprop` is true: `ctx.connectEprop(...)` builds the
+ *   projection (delay must be 1 step, target an e-prop neuron, source a neuron); the native synapse
+ *   `eprop_learning_signal_connection` (readout → recurrent): `ctx.connectLearningSignal(...)`;
+ * - `setDefaults(name, { optimizer })` / `getDefaults(name).optimizer` for e-prop synapse models go
+ *   through `ctx.setOptimizerDefaults` / `ctx.optimizerDefaults`;
+ * - flush events (`SpikeSink.push(..., flush = true)`) are dropped by every projection except
+ *   `EpropProjection` (recorders never see them).
+ */
 export interface EpropStepSink {
   /** All neurons of the population have completed step `step` (= origin + lag). */
   afterStep(step: number): void;
@@ -221,8 +238,20 @@ export interface SynapseModel extends ModelBase {
   readonly needsPostSpikes: boolean;
   /** True for a synapse with an `eprop:` block (accepts flush events, needs delay = 1 step). */
   readonly isEprop: boolean;
+  /** (v3) The synapse's `eprop:` block: gradient kind, weight variable and optimizer defaults. */
+  readonly eprop?: EpropSynapseSpec;
   /** Per-connection storage for `count` synapses. */
   instantiate(count: number): SynapsePopulation;
+}
+
+/** (v3) What a synapse declares in its `eprop:` block (values in kernel units, NEST key names). */
+export interface EpropSynapseSpec {
+  /** `gradient = eprop` (the bio e-prop gradient). */
+  readonly gradient: string;
+  /** The weight variable (`weight = w`). */
+  readonly weightVariable: string;
+  /** `optimizer:` keys: type, eta, batch_size, optimize_each_step, Wmin, Wmax, beta_1, beta_2, epsilon. */
+  readonly optimizer: Readonly<Record<string, number | string | boolean>>;
 }
 
 export interface SynapsePopulation {
