@@ -19,10 +19,12 @@ export interface CheckResult {
 export interface CheckOptions {
   /** Models not to check (e.g. those with syntax errors). */
   readonly skipModels?: ReadonlySet<ModelDecl>;
+  /** The source text, so messages can quote sub-expressions. */
+  readonly source?: string;
 }
 
 export function check(file: SourceFile, options: CheckOptions = {}): CheckResult {
-  const report = new Reporter(file.fileName);
+  const report = new Reporter(file.fileName, options.source);
   const symbols = bindFile(file, report, options.skipModels);
   for (const model of symbols.models.values()) checkModel(model, report);
   return { diagnostics: sortDiagnostics(report.diagnostics), symbols };
@@ -43,7 +45,7 @@ export function parseModels(source: string | Uint8Array, fileName = "<input>"): 
     const b = m.range.end.offset;
     if (errors.some((d) => d.range.start.offset >= a && d.range.start.offset <= b)) skip.add(m);
   }
-  const checked = check(parsed.file, { skipModels: skip });
+  const checked = check(parsed.file, { skipModels: skip, source: parsed.source });
   return {
     file: parsed.file,
     source: parsed.source,

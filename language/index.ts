@@ -1,3 +1,10 @@
 export * from "./ast.js";
 export * from "./diagnostics.js";
 export { parse, type ParseResult } from "./parse.js";
+export { check, parseModels, type CheckResult, type CheckOptions, type ParseModelsResult } from "./check.js";
+export * as units from "./units/index.js";
+export { unitOf, toKernelScale, formatUnit, kernelUnitName, lookupUnit, type Unit } from "./units/index.js";
+export type { SymbolTable, ModelSymbols, VariableSymbol, FunctionSymbol, KernelSymbol, SymbolKind, SettingValue } from "./binder/symbols.js";
+export type { Type } from "./binder/types.js";
+export { CHECK_CODES, SYNTAX_CODES, ALL_CODES } from "./checker/codes.js";
+export { compileModels, compileModel, CompileError, type CompileModelOptions, type CompileModelsResult } from "./compile/index.js";

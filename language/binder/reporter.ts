@@ -4,7 +4,8 @@ import { makeDiagnostic, type Diagnostic } from "../diagnostics.js";
 
 export class Reporter {
   readonly diagnostics: Diagnostic[] = [];
-  constructor(readonly fileName: string) {}
+  /** The source text, when known, lets messages quote sub-expressions. */
+  constructor(readonly fileName: string, readonly source?: string) {}
 
   error(code: string, at: { readonly range: Range }, message: string, hint?: string): void {
     this.diagnostics.push(makeDiagnostic(code, message, this.fileName, at.range, "error", hint));

@@ -24,7 +24,7 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
 
 /** The closest candidate within a distance that scales with the name's length, if any. */
 export function closestName(name: string, candidates: Iterable<string>): string | undefined {
-  const limit = name.length <= 3 ? 1 : name.length <= 6 ? 2 : 3;
+  const limit = name.length <= 2 ? 0 : name.length <= 4 ? 1 : name.length <= 7 ? 2 : 3;
   let best: string | undefined;
   let bestDist = limit + 1;
   const lower = name.toLowerCase();

@@ -7,7 +7,7 @@ import { ERROR, INTEGER, REAL, VOID, hasDimension, isNumeric, typeToString, unit
 import { multiplyUnits, powerUnit, sameDimension } from "../units/dimension.js";
 import { constantExponent } from "./constant.js";
 import { placeIsBody, type Place, type Scope } from "./context.js";
-import { describe, type ExpressionChecker } from "./expressions.js";
+import type { ExpressionChecker } from "./expressions.js";
 
 export function checkCall(x: ExpressionChecker, call: Call, place: Place, scope: Scope | undefined, asStatement: boolean): Type {
   const name = call.callee.name;
@@ -76,7 +76,7 @@ export function checkCall(x: ExpressionChecker, call: Call, place: Place, scope:
       x.ctx.integrateOdesCalled = true;
       for (const a of call.args) {
         if (a.kind !== "VariableRef" || a.index) {
-          report.error("INTEGRATE_ODES_ARGUMENT", a, `integrate_odes() takes state variable names, not ${describe(a)}`);
+          report.error("INTEGRATE_ODES_ARGUMENT", a, `integrate_odes() takes state variable names, not ${x.describe(a)}`);
           continue;
         }
         if (a.order > 0) {
@@ -141,7 +141,7 @@ export function checkCall(x: ExpressionChecker, call: Call, place: Place, scope:
     const t = types[0]!;
     if (hasDimension(t)) {
       // NESTML accepts this as an implicit cast (its models rely on it), so it is a warning.
-      report.warning("IMPLICIT_CAST", call.args[0]!, `${name}() expects a dimensionless argument, but ${describe(call.args[0]!)} is in ${typeToString(t)}; its value in ${typeToString(t)} is used`, `divide by a unit, e.g. ${name}(V_m / mV)`);
+      report.warning("IMPLICIT_CAST", call.args[0]!, `${name}() expects a dimensionless argument, but ${x.describe(call.args[0]!)} is in ${typeToString(t)}; its value in ${typeToString(t)} is used`, `divide by a unit, e.g. ${name}(V_m / mV)`);
     }
     return REAL;
   }
@@ -214,7 +214,7 @@ function numericArgs(x: ExpressionChecker, call: Call, place: Place, scope: Scop
   types.forEach((t, i) => {
     if (t.kind === "error") ok = false;
     else if (!isNumeric(t)) {
-      x.report.error("ARGUMENT_TYPE", call.args[i]!, `'${call.callee.name}' takes numbers, but ${describe(call.args[i]!)} is ${typeToString(t)}`);
+      x.report.error("ARGUMENT_TYPE", call.args[i]!, `'${call.callee.name}' takes numbers, but ${x.describe(call.args[i]!)} is ${typeToString(t)}`);
       ok = false;
     }
   });

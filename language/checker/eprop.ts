@@ -12,7 +12,7 @@ import { kernelUnitOf } from "../units/kernel-scale.js";
 import { lookupUnit } from "../units/registry.js";
 import { evaluateConstant } from "./constant.js";
 import type { Place } from "./context.js";
-import { describe, type ExpressionChecker } from "./expressions.js";
+import type { ExpressionChecker } from "./expressions.js";
 
 type Dim = "dimensionless" | "voltage" | "rate" | "time" | "any";
 
@@ -238,7 +238,7 @@ function checkValue(x: ExpressionChecker, key: string, spec: Spec, value: Expres
       const t = x.infer(value, place, undefined);
       if (t.kind === "error") return;
       if (spec.boolean) {
-        if (t.kind !== "boolean") report.error("CONDITION_NOT_BOOLEAN", value, `'${key}' must be a boolean condition, but ${describe(value)} is ${typeToString(t)}`);
+        if (t.kind !== "boolean") report.error("CONDITION_NOT_BOOLEAN", value, `'${key}' must be a boolean condition, but ${x.describe(value)} is ${typeToString(t)}`);
       } else if (!isNumeric(t)) {
         report.error("TYPE_MISMATCH", value, `'${key}' must be a number, not ${typeToString(t)}`);
       } else if (spec.dim === "membrane") {
@@ -250,7 +250,7 @@ function checkValue(x: ExpressionChecker, key: string, spec: Spec, value: Expres
       } else if (spec.dim && spec.dim !== "any" && spec.dim !== "dimensionless") {
         const want = DIM_UNITS[spec.dim];
         if (hasDimension(t) && !sameDimension(unitOfType(t)!, want.unit)) {
-          report.error("SETTING_UNIT", value, `'${key}' must be ${want.name}, but ${describe(value)} is in ${typeToString(t)}`);
+          report.error("SETTING_UNIT", value, `'${key}' must be ${want.name}, but ${x.describe(value)} is in ${typeToString(t)}`);
         }
       }
       store(x, key, { kind: "expression", node: value });
@@ -267,7 +267,7 @@ function checkValue(x: ExpressionChecker, key: string, spec: Spec, value: Expres
       let kernelValue = c.si;
       if (spec.dim === "dimensionless") {
         if (!isDimensionless(c.unit)) {
-          report.error("SETTING_UNIT", value, `'${key}' must be a plain number, but ${describe(value)} has a unit`);
+          report.error("SETTING_UNIT", value, `'${key}' must be a plain number, but ${x.describe(value)} has a unit`);
           return;
         }
       } else if (spec.dim !== "any") {
@@ -275,7 +275,7 @@ function checkValue(x: ExpressionChecker, key: string, spec: Spec, value: Expres
         if (isDimensionless(c.unit)) {
           if (Number.isFinite(c.si) && c.si !== 0) report.warning("IMPLICIT_CAST", value, `'${key}' has no unit; it is taken as ${want.kernel}`, `write ${value.kind === "NumberLiteral" ? value.text : "the value"} ${want.kernel}`);
         } else if (!sameDimension(c.unit, want.unit)) {
-          report.error("SETTING_UNIT", value, `'${key}' must be ${want.name} (e.g. in ${want.kernel}), but ${describe(value)} is in ${typeToString(t)}`);
+          report.error("SETTING_UNIT", value, `'${key}' must be ${want.name} (e.g. in ${want.kernel}), but ${x.describe(value)} is in ${typeToString(t)}`);
           return;
         } else {
           kernelValue = c.si / kernelUnitOf(want.unit).scale;

@@ -20,8 +20,12 @@ import type { ModelContext, Place, Scope } from "./context.js";
 
 const MS = lookupUnit("ms")!;
 
-/** Quoted source-ish rendering of a small expression for messages. */
-export function describe(e: Expression): string {
+/** Quoted rendering of a small expression for messages: its source text when short, else a summary. */
+export function describe(e: Expression, source?: string): string {
+  if (source !== undefined) {
+    const text = source.slice(e.range.start.offset, e.range.end.offset);
+    if (text.length > 0 && text.length <= 40 && !text.includes("\n")) return `'${text}'`;
+  }
   switch (e.kind) {
     case "VariableRef":
       return `'${e.name}${"'".repeat(e.order)}${e.index ? "[...]" : ""}'`;
@@ -31,6 +35,8 @@ export function describe(e: Expression): string {
       return `'${e.callee.name}(...)'`;
     case "Paren":
       return describe(e.expr);
+    case "Binary":
+      return `the '${e.op}' expression`;
     default:
       return "the expression";
   }
@@ -46,6 +52,10 @@ export class ExpressionChecker {
 
   get report() {
     return this.ctx.report;
+  }
+
+  describe(e: Expression): string {
+    return describe(e, this.ctx.report.source);
   }
 
   /** The type of `e`, reporting every problem found inside it. */
@@ -214,7 +224,7 @@ export class ExpressionChecker {
         let ok = true;
         for (const [side, t] of [[e.left, l], [e.right, r]] as const) {
           if (t.kind !== "error" && t.kind !== "boolean") {
-            this.report.error("TYPE_MISMATCH", side, `'${e.op}' needs boolean operands, but ${describe(side)} is ${typeToString(t)}`);
+            this.report.error("TYPE_MISMATCH", side, `'${e.op}' needs boolean operands, but ${this.describe(side)} is ${typeToString(t)}`);
             ok = false;
           }
         }
@@ -287,7 +297,7 @@ export class ExpressionChecker {
         if (l.kind === "error" || r.kind === "error") return ERROR;
         for (const [side, t] of [[e.left, l], [e.right, r]] as const) {
           if (t.kind !== "integer") {
-            this.report.error("TYPE_MISMATCH", side, `'${e.op}' needs integer operands, but ${describe(side)} is ${typeToString(t)}`);
+            this.report.error("TYPE_MISMATCH", side, `'${e.op}' needs integer operands, but ${this.describe(side)} is ${typeToString(t)}`);
             return ERROR;
           }
         }
@@ -299,7 +309,7 @@ export class ExpressionChecker {
   private numericOperands(e: BinaryExpr, l: Type, r: Type): boolean {
     for (const [side, t] of [[e.left, l], [e.right, r]] as const) {
       if (!isNumeric(t)) {
-        this.report.error("TYPE_MISMATCH", side, `'${e.op}' needs numbers, but ${describe(side)} is ${typeToString(t)}`);
+        this.report.error("TYPE_MISMATCH", side, `'${e.op}' needs numbers, but ${this.describe(side)} is ${typeToString(t)}`);
         return false;
       }
     }
@@ -348,7 +358,7 @@ export class ExpressionChecker {
   checkCondition(e: Expression, place: Place, scope: Scope | undefined, what: string): void {
     const t = this.infer(e, place, scope);
     if (t.kind !== "error" && t.kind !== "boolean") {
-      this.report.error("CONDITION_NOT_BOOLEAN", e, `${what} must be boolean, but ${describe(e)} is ${typeToString(t)}`, isNumeric(t) ? "compare it, e.g. x > 0" : undefined);
+      this.report.error("CONDITION_NOT_BOOLEAN", e, `${what} must be boolean, but ${this.describe(e)} is ${typeToString(t)}`, isNumeric(t) ? "compare it, e.g. x > 0" : undefined);
     }
   }
 

@@ -7,7 +7,7 @@ import { sameDimension } from "../units/dimension.js";
 import { checkCall } from "./calls.js";
 import { evaluateConstant } from "./constant.js";
 import { Scope, type Place } from "./context.js";
-import { describe, type ExpressionChecker } from "./expressions.js";
+import type { ExpressionChecker } from "./expressions.js";
 
 export interface BodyOptions {
   /** Declared return type when the body is a function's. */
@@ -282,4 +282,3 @@ function hintFor(s: VariableSymbol): string {
   }
 }
 
-export { describe };
