@@ -24,7 +24,7 @@ export const DEVICE_MODELS = [
 export type DeviceModelName = (typeof DEVICE_MODELS)[number];
 
 /** Synapses implemented natively: static weights, and rate connections into continuous ports. */
-export const NATIVE_SYNAPSES = ["static_synapse", "rate_connection_delayed"] as const;
+export const NATIVE_SYNAPSES = ["static_synapse", "rate_connection_delayed", "eprop_learning_signal_connection"] as const;
 
 export type ModelEntry =
   | { readonly kind: "neuron"; readonly name: string; readonly base: string; readonly model: NeuronModel; readonly defaults: Record<string, unknown> }

@@ -32,6 +32,7 @@ import { SimulationProgress, type ProgressSetting } from "./progress.js";
 import { baseEntry, compileSource, DEVICE_MODELS, globalModelNames, type DeviceModelName, type ModelEntry } from "./registry.js";
 import { TimeGrid } from "./time.js";
 import { PlasticProjection } from "./engine/plastic-projection.js";
+import { EpropContext, LEARNING_SIGNAL_CONNECTION } from "./eprop/context.js";
 
 export interface SimulatorOptions {
   /** Step size in ms (default 0.1). */
@@ -72,6 +73,8 @@ export class Simulator {
   private readonly localModels = new Map<string, CompiledModel>();
   private readonly entries = new Map<string, ModelEntry>();
   private connectCount = 0;
+  /** @internal e-prop machinery (archives, e-prop synapses, learning signals) of this simulator. */
+  readonly eprop: EpropContext;
 
   constructor(options: SimulatorOptions = {}) {
     if (!isPlainObject(options as unknown)) throw new InvalidParameterError(`options must be an object, got ${describe(options)}`, "options");
@@ -98,6 +101,8 @@ export class Simulator {
     this.weightPrecision = wp;
     this.grid = new TimeGrid(this.resolution);
     this.kernel = new Kernel(this.grid, seed);
+    this.eprop = new EpropContext(this.resolution);
+    this.kernel.hooks.push(this.eprop);
   }
 
   /** Current simulation time in ms. */
@@ -138,9 +143,21 @@ export class Simulator {
   setDefaults(model: string, params: Readonly<Record<string, unknown>>): void {
     const e = this.entry(model, "model");
     if (!isPlainObject(params)) throw new InvalidParameterError(`params must be an object, got ${describe(params)}`, "params");
-    const merged = { ...e.defaults, ...params };
+    const { optimizer, rest } = this.splitOptimizer(e, params);
+    const merged = { ...e.defaults, ...rest };
     this.validateDefaults(e, merged, "params");
+    if (optimizer !== undefined && e.kind === "synapse") this.eprop.setOptimizerDefaults(model, e.model, optimizer);
     this.entries.set(model, { ...e, defaults: merged } as ModelEntry);
+  }
+
+  /** E-prop synapse models take `optimizer: {...}` as a default (NEST); it lives in the e-prop context. */
+  private splitOptimizer(e: ModelEntry, params: Readonly<Record<string, unknown>>): { optimizer: unknown; rest: Record<string, unknown> } {
+    const { optimizer, ...rest } = params as Record<string, unknown>;
+    if (optimizer === undefined) return { optimizer, rest };
+    if (e.kind !== "synapse" || e.model === null || !e.model.isEprop) {
+      throw new UnknownParameterError(`${e.name} has no parameter 'optimizer' (only e-prop synapses have one)`, "params.optimizer");
+    }
+    return { optimizer, rest };
   }
 
   /** The defaults of `model` (model defaults with overrides applied). */
@@ -154,6 +171,7 @@ export class Simulator {
     if (e.kind === "synapse") {
       const out: Record<string, unknown> = { weight: 1, delay: 1, receptor_type: 0 };
       if (e.model) for (const v of e.model.variables) if (v.visible) out[v.name] = v.defaultValue;
+      if (e.model?.isEprop) out.optimizer = this.eprop.optimizerDefaults(model, e.model);
       return { ...out, ...e.defaults };
     }
     const probe = this.makeDevice(e, 1);
@@ -172,8 +190,13 @@ export class Simulator {
       throw new InvalidParameterError(`a model named '${newName}' already exists`, "newName");
     }
     if (!isPlainObject(params)) throw new InvalidParameterError(`params must be an object`, "params");
-    const merged = { ...e.defaults, ...params };
+    const { optimizer, rest } = this.splitOptimizer(e, params);
+    const merged = { ...e.defaults, ...rest };
     this.validateDefaults(e, merged, "params");
+    if (e.kind === "synapse" && e.model?.isEprop) {
+      // The copy starts from the original's optimizer settings, then applies the new ones.
+      this.eprop.setOptimizerDefaults(newName, e.model, { ...this.eprop.optimizerDefaults(existing, e.model), ...((optimizer as object) ?? {}) });
+    }
     this.entries.set(newName, { ...e, name: newName, defaults: merged } as ModelEntry);
   }
 
@@ -273,6 +296,7 @@ export class Simulator {
       const perNode = shadow.expand(params, "params");
       block.setParameters(Int32Array.from({ length: n }, (_, i) => i), perNode, "params");
     }
+    if (block instanceof NeuronBlock && block.model.eprop !== undefined) block.epropSink = this.eprop.attachBlock(block);
     this.kernel.addBlock(block);
     return new NodeCollection(this, ids);
   }
@@ -338,9 +362,10 @@ export class Simulator {
       weightRecorder = (values.weight_recorder as NodeCollection).groups()[0].block as WeightRecorderBlock;
     }
 
-    // Routing per target block, checked before drawing anything.
+    // Routing per target block, checked before drawing anything (e-prop connections route themselves).
+    const special = se.model?.isEprop ? "eprop" : se.base === LEARNING_SIGNAL_CONNECTION ? "learning_signal" : null;
     const routings = new Map<Block, Routing>();
-    for (const tg of postGroups) {
+    for (const tg of special === null ? postGroups : []) {
       for (const sg of preGroups) {
         const key = tg.block;
         if (!routings.has(key) || tg.block.kind === "recorder") routings.set(key, this.routingFor(sg.block, tg.block, se, receptor, values.weight));
@@ -409,6 +434,17 @@ export class Simulator {
           tgtLocal[c] = postLocal[pairs.post[k]];
           index[c] = k;
           c++;
+        }
+        if (special !== null) {
+          const w = typeof weights === "number" ? new Float64Array(count).fill(weights) : Float64Array.from(index, (k) => weights[k]);
+          const d = typeof delaySteps === "number" ? new Int32Array(count).fill(delaySteps) : Int32Array.from(index, (k) => delaySteps[k]);
+          const recorder = weightRecorder === null ? null : (s: number, t: number, stamp: number, wt: number) => weightRecorder!.record(0, s, t, stamp, wt, receptor);
+          projections.push(
+            special === "eprop"
+              ? this.eprop.connectEprop(se.name, se.model, src, tgt, srcLocal, tgtLocal, w, d, recorder)
+              : this.eprop.connectLearningSignal(src, tgt, srcLocal, tgtLocal, w, d),
+          );
+          continue;
         }
         const csr = buildCsr(src.n, srcLocal, tgtLocal);
         const pick = (v: Float64Array | Int32Array) => {

@@ -2,7 +2,7 @@
  * A population of a compiled neuron model: its structure-of-arrays state, its ring buffers
  * (PopulationIO layout), and parameter access with full validation before any change.
  */
-import type { NeuronModel, NeuronPopulation, PopulationIO, PortSpec, VariableSpec } from "../model-abi.js";
+import type { EpropStepSink, NeuronModel, NeuronPopulation, PopulationIO, PortSpec, VariableSpec } from "../model-abi.js";
 import { InvalidParameterError, UnknownParameterError } from "../errors.js";
 import { Block, type RingHost } from "./block.js";
 import type { Kernel } from "./kernel.js";
@@ -13,6 +13,8 @@ export class NeuronBlock extends Block {
   readonly spikePorts: PortSpec[];
   readonly continuousPorts: PortSpec[];
   private io: PopulationIO | null = null;
+  /** Set by the e-prop machinery for models with an `eprop:` block. */
+  epropSink: EpropStepSink | undefined;
   private readonly visible: Map<string, VariableSpec>;
   private dt = 0;
 
@@ -46,6 +48,7 @@ export class NeuronBlock extends Block {
       ringSlots: kernel.ringSlots,
       out: this.spikes,
       rng: this.io?.rng ?? kernel.stream(this.rngLabel),
+      eprop: this.epropSink,
     };
     this.dt = kernel.grid.resolution;
     this.population.prepare(this.dt);
@@ -70,9 +73,13 @@ export class NeuronBlock extends Block {
     return v;
   }
 
-  getParameter(name: string, locals: Int32Array, argument: string): Float64Array {
+  getParameter(name: string, locals: Int32Array, argument: string): Float64Array | string | string[] {
     const v = this.variable(name, argument);
     const arr = this.population.arrays[name];
+    if (v.enumValues !== undefined) {
+      const names = Array.from(locals, (i) => v.enumValues![arr[i]] ?? String(arr[i]));
+      return locals.length === 1 ? names[0] : names;
+    }
     const size = v.vectorSize ?? 1;
     const out = new Float64Array(locals.length * size);
     for (let j = 0; j < locals.length; j++) {
@@ -84,6 +91,11 @@ export class NeuronBlock extends Block {
   /** Converts one user value to the variable's kernel number, or throws naming `argument`. */
   coerce(v: VariableSpec, value: unknown, argument: string): number {
     if (v.type === "boolean" && typeof value === "boolean") return value ? 1 : 0;
+    if (v.enumValues !== undefined) {
+      const idx = typeof value === "string" ? v.enumValues.indexOf(value) : -1;
+      if (idx < 0) throw new InvalidParameterError(`${argument} must be one of ${v.enumValues.join(", ")}, got ${String(value)}`, argument);
+      return idx;
+    }
     const x = checkNumber(value, argument);
     if (v.type === "integer" && !Number.isInteger(x)) {
       throw new InvalidParameterError(`${argument} must be an integer, got ${x}`, argument);

@@ -39,9 +39,7 @@ export class PlasticProjection implements Projection {
   readonly count: number;
   readonly synapses: SynapsePopulation;
   readonly delays: Uint16Array;
-  private readonly lastPre: Float64Array;
   private readonly archive: PostArchive;
-  private scratch = new Float64Array(64);
   private slots = 1;
   private dt: number;
   weightRecorder: ((source: number, target: number, stamp: number, weight: number) => void) | null = null;
@@ -64,9 +62,13 @@ export class PlasticProjection implements Projection {
     this.dt = grid.resolution;
     this.synapses = model.instantiate(this.count);
     const arrays = this.synapses.arrays;
-    for (const v of model.variables) {
-      const a = arrays[v.name];
-      if (a !== undefined && v.vectorSize === undefined) a.fill(v.defaultValue);
+    if (this.synapses.reset !== undefined) {
+      for (let k = 0; k < this.count; k++) this.synapses.reset(k);
+    } else {
+      for (const v of model.variables) {
+        const a = arrays[v.name];
+        if (a !== undefined && v.vectorSize === undefined) a.fill(v.defaultValue);
+      }
     }
     const wv = arrays[model.weightVariable];
     if (typeof weight === "number") wv.fill(weight);
@@ -78,7 +80,6 @@ export class PlasticProjection implements Projection {
       else a.set(v);
     }
     this.delays = typeof delay === "number" ? new Uint16Array(this.count).fill(delay) : Uint16Array.from(delay);
-    this.lastPre = new Float64Array(this.count);
     const t = target as NeuronBlock & { postArchive?: PostArchive };
     if (t.postArchive === undefined) t.postArchive = new PostArchive(target.n);
     this.archive = t.postArchive;
@@ -108,24 +109,11 @@ export class PlasticProjection implements Projection {
     for (let k = this.rowStart[i]; k < this.rowStart[i + 1]; k++) {
       const tgt = this.targets[k];
       const dd = this.delays[k] * this.dt;
-      const times = this.archive.times[tgt];
-      const cnt = this.archive.counts[tgt];
-      const lo = this.lastPre[k] - dd;
-      const hi = tSpike - dd;
-      let c = 0;
-      for (let j = 0; j < cnt; j++) {
-        const t = times[j];
-        if (t > lo && t <= hi) {
-          if (c === this.scratch.length) {
-            const b = new Float64Array(c * 2);
-            b.set(this.scratch);
-            this.scratch = b;
-          }
-          this.scratch[c++] = t;
-        }
-      }
-      const w = this.synapses.onPreSpike(k, tSpike, this.scratch, c, dd) * factor;
-      this.lastPre[k] = tSpike;
+      // The generated code filters the window (t_last − d, t_spike − d] itself (ABI v2), so the
+      // whole archive of the target is passed.
+      const raw = this.synapses.onPreSpike(k, tSpike, this.archive.times[tgt], this.archive.counts[tgt], dd);
+      if (Number.isNaN(raw)) continue;
+      const w = raw * factor;
       if (this.weightRecorder !== null) this.weightRecorder(this.source.first + i, this.target.first + tgt, step + 1, w);
       const idx = ((step + this.delays[k]) % this.slots) * n + tgt;
       const r = this.routing;
@@ -187,7 +175,7 @@ export class PlasticProjection implements Projection {
     for (let j = 0; j < ks.length; j++) a[ks[j]] = values[j];
   }
   storageBytes(): number {
-    let b = this.delays.byteLength + this.lastPre.byteLength;
+    let b = this.delays.byteLength;
     for (const a of Object.values(this.synapses.arrays)) b += a.byteLength;
     return b;
   }
