@@ -9,7 +9,8 @@
  * The front end (`parseModels`) and the runtime (`installModels`) are loaded lazily by path so the
  * kernel keeps working, with a clear message, in a build that does not have them yet.
  */
-import { formatDiagnostic, type Diagnostic } from "../language/diagnostics.js";
+import type { SourceFile, VariableBlock } from "../language/ast.js";
+import { formatDiagnostic, formatHeadline, type Diagnostic } from "../language/diagnostics.js";
 
 export interface ModelCellError {
   readonly ename: string;
@@ -36,63 +37,78 @@ export function modelSource(code: string): string {
   return lines.join("\n");
 }
 
-interface LanguageModule {
-  parseModels?: (source: string, fileName?: string) => { diagnostics: readonly Diagnostic[] };
+interface FrontEndResult {
+  readonly file?: SourceFile;
+  readonly diagnostics: readonly Diagnostic[];
 }
 
-interface RuntimeModule {
+/** What model cells use from the package: the root barrel has it all; area barrels are the fallback. */
+interface SpikelabModule {
+  parseModels?: (source: string, fileName?: string) => FrontEndResult;
+  parse?: (source: string, fileName?: string) => FrontEndResult;
   installModels?: (source: string, fileName?: string) => unknown;
+  compileModels?: (source: string, fileName?: string) => unknown;
+  setModelCompiler?: (compiler: (source: string, fileName?: string) => unknown) => void;
 }
 
-async function load<T>(specifier: string): Promise<T | undefined> {
+async function load(specifier: string): Promise<SpikelabModule> {
   try {
-    return (await import(specifier)) as T;
+    return (await import(specifier)) as SpikelabModule;
   } catch {
-    return undefined;
+    return {};
   }
 }
+
+/** The package's functions, found lazily (paths are relative to dist/kernel/). */
+async function spikelab(): Promise<SpikelabModule> {
+  const [root, language, runtime] = await Promise.all([load("../index.js"), load("../language/index.js"), load("../runtime/index.js")]);
+  const parseModels = root.parseModels ?? language.parseModels;
+  const parse = root.parse ?? language.parse;
+  const installModels = root.installModels ?? runtime.installModels;
+  // The runtime compiles through a pluggable compiler; make sure it has the language's one
+  // (the package barrel normally wires this; doing it again is harmless).
+  const compileModels = root.compileModels ?? language.compileModels;
+  const setModelCompiler = root.setModelCompiler ?? runtime.setModelCompiler;
+  if (compileModels && setModelCompiler && !compilerWired) {
+    setModelCompiler(compileModels);
+    compilerWired = true;
+  }
+  return { ...(parseModels && { parseModels }), ...(parse && { parse }), ...(installModels && { installModels }) };
+}
+
+let compilerWired = false;
 
 export async function runModelCell(code: string, fileName: string): Promise<ModelCellOutcome> {
   const source = modelSource(code);
-  const languagePath = "../language/index.js";
-  const runtimePath = "../runtime/index.js";
-  const language = await load<LanguageModule>(languagePath);
-  const runtime = await load<RuntimeModule>(runtimePath);
+  const lib = await spikelab();
 
-  // Check first: the front end's diagnostics carry ranges, so we can draw carets.
-  let warnings: readonly Diagnostic[] = [];
-  if (language?.parseModels) {
-    const parsed = language.parseModels(source, fileName);
-    const errors = parsed.diagnostics.filter((d) => d.severity === "error");
+  // Check first: the front end's diagnostics carry ranges, so we can draw carets. Without the
+  // checker (parseModels) the parser alone still catches syntax errors.
+  const frontEnd = lib.parseModels ?? lib.parse;
+  let checked: FrontEndResult | undefined;
+  if (frontEnd) {
+    checked = frontEnd(source, fileName);
+    const errors = checked.diagnostics.filter((d) => d.severity === "error");
     if (errors.length > 0) return { ok: false, error: diagnosticsError(errors, source) };
-    warnings = parsed.diagnostics.filter((d) => d.severity === "warning");
   }
-  if (!runtime?.installModels) {
-    const missing = language?.parseModels ? "the runtime's installModels" : "the language front end (parseModels) and the runtime (installModels)";
-    return {
-      ok: false,
-      error: {
-        ename: "ModelError",
-        evalue: `model cells are not available in this build: ${missing} is missing`,
-        traceback: [`ModelError: model cells are not available in this build: ${missing} is missing`],
-      },
-    };
+  if (!lib.installModels) {
+    const missing = frontEnd ? "the runtime's installModels" : "the language front end and the runtime (installModels)";
+    const message = `model cells are not available in this build: ${missing} is missing`;
+    return { ok: false, error: { ename: "ModelError", evalue: message, traceback: [`ModelError: ${message}`] } };
   }
-  let installed: unknown;
   try {
-    installed = await runtime.installModels(source, fileName);
+    await lib.installModels(source, fileName);
   } catch (e) {
     return { ok: false, error: installError(e, source) };
   }
-  const summary = summarize(installed);
-  const notes = warnings.map((w) => formatDiagnostic(w, source));
-  return { ok: true, summary: [...notes, summary].join("\n") };
+  const warnings = (checked?.diagnostics ?? []).filter((d) => d.severity === "warning").map((w) => formatDiagnostic(w, source));
+  return { ok: true, summary: [...warnings, summarize(checked?.file)].join("\n") };
 }
 
 function diagnosticsError(diagnostics: readonly (Diagnostic | string)[], source: string): ModelCellError {
   const rendered = diagnostics.map((d) => (typeof d === "string" ? d : formatDiagnostic(d, source)));
   const first = diagnostics[0]!;
-  const evalue = typeof first === "string" ? first.split("\n")[0]! : `${first.message} (line ${first.range.start.line}, column ${first.range.start.column})`;
+  const evalue = typeof first === "string" ? first.split("\n")[0]! : formatHeadline(first);
   const count = diagnostics.length === 1 ? "1 error" : `${diagnostics.length} errors`;
   return { ename: "ModelError", evalue, traceback: [...rendered.flatMap((r) => [r, ""]), `ModelError: ${count} in model cell`] };
 }
@@ -101,32 +117,26 @@ function diagnosticsError(diagnostics: readonly (Diagnostic | string)[], source:
 function installError(e: unknown, source: string): ModelCellError {
   const diagnostics = (e as { diagnostics?: unknown })?.diagnostics;
   if (Array.isArray(diagnostics) && diagnostics.length > 0) {
-    return diagnosticsError(diagnostics as (Diagnostic | string)[], source);
+    const errors = diagnostics.filter((d) => typeof d === "string" || (d as Diagnostic).severity !== "warning");
+    return diagnosticsError(errors.length > 0 ? errors : diagnostics, source);
   }
   const name = e instanceof Error ? e.name : "ModelError";
   const message = e instanceof Error ? e.message : String(e);
   return { ename: name, evalue: message, traceback: [`${name}: ${message}`] };
 }
 
-interface ModelLike {
-  readonly name?: unknown;
-  readonly kind?: unknown;
-  readonly variables?: readonly { kind?: unknown; visible?: unknown }[];
-}
-
-/** "Installed neuron model iaf_psc_exp (12 parameters)." from whatever installModels returned. */
-export function summarize(installed: unknown): string {
-  const list: unknown[] = Array.isArray(installed)
-    ? installed
-    : Array.isArray((installed as { models?: unknown })?.models)
-      ? ((installed as { models: unknown[] }).models)
-      : [];
-  const models = list.filter((m): m is ModelLike => typeof m === "object" && m !== null && typeof (m as ModelLike).name === "string");
+/** "Installed neuron model iaf_psc_exp (9 parameters, 3 state variables)." from the checked AST. */
+export function summarize(file: SourceFile | undefined): string {
+  const models = file?.models ?? [];
   if (models.length === 0) return "Installed the models of this cell.";
+  const count = (model: (typeof models)[number], kind: "parameters" | "state") =>
+    model.blocks
+      .filter((b): b is VariableBlock => b.kind === "VariableBlock" && b.blockKind === kind)
+      .reduce((n, b) => n + b.declarations.reduce((m, d) => m + d.names.length, 0), 0);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   const parts = models.map((m) => {
-    const params = (m.variables ?? []).filter((v) => v.kind === "parameter" && v.visible !== false).length;
-    const kind = typeof m.kind === "string" ? `${m.kind} ` : "";
-    return `${kind}model ${String(m.name)} (${params} parameter${params === 1 ? "" : "s"})`;
+    const kind = m.name.name.endsWith("synapse") ? "synapse" : "neuron";
+    return `${kind} model ${m.name.name} (${plural(count(m, "parameters"), "parameter")}, ${plural(count(m, "state"), "state variable")})`;
   });
-  return `Installed ${parts.join(", ")}.`;
+  return `Installed ${parts.join(", ")}; create it with sim.create("${models[0]!.name.name}", n).`;
 }
