@@ -2,6 +2,7 @@
  * How the runtime reaches the model compiler (language/compile/). Kept behind one function so the
  * registry does not care whether models come from the compiler or from test fixtures.
  */
+import { compileModels } from "../language/compile/index.js";
 import type { Diagnostic } from "../language/diagnostics.js";
 import type { CompiledModel } from "./model-abi.js";
 
@@ -12,13 +13,13 @@ export interface CompileResult {
 
 export type ModelCompiler = (source: string, fileName?: string) => CompileResult;
 
-let compiler: ModelCompiler | undefined;
+let compiler: ModelCompiler = compileModels;
 
-/** Installs the compiler used for bundled models, `installModels` and `sim.install`. */
+/** Replaces the compiler used for bundled models, `installModels` and `sim.install` (tests). */
 export function setModelCompiler(c: ModelCompiler | undefined): void {
-  compiler = c;
+  compiler = c ?? compileModels;
 }
 
-export function getModelCompiler(): ModelCompiler | undefined {
+export function getModelCompiler(): ModelCompiler {
   return compiler;
 }

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { formatDiagnostics, hasErrors } from "../language/diagnostics.js";
 import { getModelCompiler } from "./compiler-bridge.js";
-import { ModelCompileError, SimulatorStateError } from "./errors.js";
+import { ModelCompileError } from "./errors.js";
 import type { CompiledModel, NeuronModel, SynapseModel } from "./model-abi.js";
 
 export const DEVICE_MODELS = [
@@ -38,7 +38,6 @@ let bundledErrors: string[] = [];
 /** Compiles `source` and returns its models, or throws ModelCompileError with the formatted diagnostics. */
 export function compileSource(source: string, fileName = "<model>"): CompiledModel[] {
   const compile = getModelCompiler();
-  if (compile === undefined) throw new SimulatorStateError("the model compiler is not available in this build");
   const result = compile(source, fileName);
   if (hasErrors(result.diagnostics)) {
     throw new ModelCompileError(formatDiagnostics(result.diagnostics, new Map([[fileName, source]])), result.diagnostics);
@@ -66,7 +65,6 @@ export function bundledModels(): Map<string, CompiledModel> {
   if (bundled !== null) return bundled;
   const compile = getModelCompiler();
   const map = new Map<string, CompiledModel>();
-  if (compile === undefined) return map; // not cached: the compiler may be installed later
   const dir = modelsDirectory();
   const errors: string[] = [];
   if (dir !== undefined) {
@@ -113,6 +111,8 @@ export function globalModelNames(): string[] {
 
 /** The entry for a compiled or native model with empty default overrides. */
 export function baseEntry(name: string, local?: ReadonlyMap<string, CompiledModel>): ModelEntry | undefined {
+  // The native static synapse is the same model as static_synapse.spk, on the fast path.
+  if (name === "static_synapse" && !local?.has(name)) return { kind: "synapse", name, base: name, model: null, defaults: {} };
   const compiled = local?.get(name) ?? globalCompiledModel(name);
   if (compiled !== undefined) {
     return compiled.kind === "neuron"
