@@ -6,7 +6,8 @@
  *      with propagators for that interval) and run `onReceive(post_spikes)`;
  *   2. advance to t_spike and run `onReceive(pre_spikes)`; `emit_spike(w)` sets the weight transmitted.
  */
-import type { SynapseModel, SynapsePopulation, VariableSpec } from "../../runtime/model-abi.js";
+import type { Expression } from "../ast.js";
+import type { EpropSynapseSpec, SynapseModel, SynapsePopulation, VariableSpec } from "../../runtime/model-abi.js";
 import { lowerBody, printCall, expr, localName, type BodyContext } from "./body.js";
 import { computeDefaults, makeValidator, safeName } from "./common.js";
 import { HELPERS } from "./helpers.js";
@@ -168,11 +169,35 @@ export function compileSynapse(m: ModelInfo, source?: string): SynapseModel {
     weightVariable,
     needsPostSpikes: post !== undefined || m.ports.some((p) => p.name === "post_spikes"),
     isEprop: m.settings.has("eprop"),
+    ...(m.settings.has("eprop") ? { eprop: epropSynapseSpec(m, weightVariable, defaults) } : {}),
     instantiate(count: number): SynapsePopulation {
       if (!Number.isInteger(count) || count < 0) throw new RangeError(`instantiate: count must be a non-negative integer, got ${count}`);
       return factory(count);
     },
   };
+}
+
+/** The `eprop:` block of a synapse: gradient kind, weight variable, optimizer defaults (NEST names). */
+function epropSynapseSpec(m: ModelInfo, weightVariable: string, defaults: Map<string, number>): EpropSynapseSpec {
+  const block = m.settings.get("eprop")!;
+  let gradient = "eprop";
+  const optimizer: Record<string, number | string | boolean> = {
+    type: "gradient_descent", eta: 1e-4, batch_size: 1, optimize_each_step: true, Wmin: -100, Wmax: 100,
+    beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7,
+  };
+  const value = (e: Expression): number | string | boolean => {
+    if (e.kind === "VariableRef" && !m.vars.has(e.name)) return e.name;
+    if (e.kind === "BooleanLiteral") return e.value;
+    if (e.kind === "StringLiteral") return e.value;
+    return evalIr(toIr(e, { model: m, locals: new Set() }), (r) => defaults.get(r.name) ?? NaN);
+  };
+  for (const e of block.entries) {
+    if (e.kind === "Setting" && e.key.name === "gradient") gradient = String(value(e.value));
+    if (e.kind === "SettingsBlock" && e.name.name === "optimizer") {
+      for (const o of e.entries) if (o.kind === "Setting") optimizer[o.key.name] = value(o.value);
+    }
+  }
+  return { gradient, weightVariable, optimizer };
 }
 
 function findWeight(m: ModelInfo): string {
