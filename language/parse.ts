@@ -5,7 +5,7 @@
 import { EOF, type IRecognitionException, type IToken } from "chevrotain";
 import type { ModelDecl, Range, SourceFile } from "./ast.js";
 import { makeDiagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
-import { spikelabParser } from "./parser/parser.js";
+import { MAX_SYNTAX_ERRORS, spikelabParser } from "./parser/parser.js";
 import { decodeSource } from "./scanner/source-text.js";
 import { docCommentAbove, scan, tokenRange } from "./scanner/scan.js";
 import { Dedent, Indent, ModelKw, Newline } from "./scanner/tokens.js";
@@ -36,9 +36,33 @@ export function parse(source: string | Uint8Array, fileName = "<input>"): ParseR
   while (from < tokens.length) {
     parser.softErrors = [];
     parser.input = from === 0 ? tokens : tokens.slice(from);
-    const parsed = parser.sourceFile();
-    if (Array.isArray(parsed)) models.push(...parsed);
+    let parsed: ModelDecl[] | undefined;
+    try {
+      parsed = parser.sourceFile();
+    } catch (e) {
+      // The grammar is recursive; absurdly deep nesting (thousands of brackets or unary operators)
+      // exhausts the stack. Report it instead of crashing; anything else is a parser bug, reported too.
+      const tooDeep = e instanceof RangeError;
+      const at = tokens[from] ? tokenRange(tokens[from]!) : { start: origin, end: origin };
+      diagnostics.push(
+        makeDiagnostic(
+          tooDeep ? "NESTING_TOO_DEEP" : "INTERNAL_ERROR",
+          tooDeep ? "the model is nested too deeply to parse" : `internal parser error: ${e instanceof Error ? e.message : String(e)}`,
+          fileName,
+          at,
+        ),
+      );
+      break;
+    }
+    if (Array.isArray(parsed)) for (const m of parsed) models.push(m);
     let stoppedAt = -1;
+    if (parser.errors.length >= MAX_SYNTAX_ERRORS) {
+      const last = parser.errors[MAX_SYNTAX_ERRORS - 1]!;
+      for (const err of parser.errors.slice(0, MAX_SYNTAX_ERRORS)) diagnostics.push(syntaxDiagnostic(err, fileName));
+      const at = syntaxDiagnostic(last, fileName).range;
+      diagnostics.push(makeDiagnostic("TOO_MANY_ERRORS", `too many syntax errors (${MAX_SYNTAX_ERRORS}); the rest of the file was not parsed`, fileName, at, "note"));
+      break;
+    }
     for (const err of parser.errors) {
       diagnostics.push(syntaxDiagnostic(err, fileName));
       if (err.name === "NotAllInputParsedException") stoppedAt = tokens.indexOf(err.token, from);

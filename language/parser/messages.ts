@@ -15,6 +15,11 @@ export function describeToken(tok: IToken | undefined): string {
   return `'${image}'`;
 }
 
+/** `unexpected 'x'`, with indentation named as such. */
+function unexpected(tok: IToken): string {
+  return tok.tokenType === Indent ? "unexpected indentation" : `unexpected ${describeToken(tok)}`;
+}
+
 function after(previous: IToken | undefined): string {
   if (previous === undefined || previous.tokenType === EOF || Number.isNaN(previous.startOffset)) return "";
   if (previous.tokenType === Newline || previous.tokenType === Indent || previous.tokenType === Dedent) return "";
@@ -81,14 +86,14 @@ function found(actual: IToken): string {
 
 export const errorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, previous }) {
-    if (expected === Dedent || expected === EOF) return `unexpected ${describeToken(actual)}`;
-    if (expected === Newline) return `unexpected ${describeToken(actual)}; expected end of line${after(previous)}`;
+    if (expected === Dedent || expected === EOF) return unexpected(actual);
+    if (expected === Newline) return `${unexpected(actual)}; expected end of line${after(previous)}`;
     if (expected === Indent) return `expected an indented block${after(previous)}`;
     return `expected ${tokenLabel(expected)}${after(previous)}${found(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
     if (firstRedundant.tokenType === Indent) return "unexpected indentation";
-    return `unexpected ${describeToken(firstRedundant)}; expected 'model NAME:'`;
+    return `${unexpected(firstRedundant)}; expected 'model NAME:'`;
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, previous, customUserDescription, ruleName }) {
     const first = actual[0]!;

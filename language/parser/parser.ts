@@ -17,6 +17,9 @@ import { tokenRange } from "../scanner/scan.js";
 import * as T from "../scanner/tokens.js";
 import { errorMessages } from "./messages.js";
 
+/** After this many syntax errors the parser gives up on the rest of the file. */
+export const MAX_SYNTAX_ERRORS = 100;
+
 /** Rules whose failures are contained to their own logical line (see file comment). */
 const lineLevelRules: ReadonlySet<string> = new Set([
   "model", "block", "declarationLine", "equationItem", "inputPort", "statement", "settingsBlock",
@@ -1323,6 +1326,7 @@ interface RecoveryInternals {
   isBackTracking(): boolean;
   recoveryEnabled: boolean;
   consumeToken(): void;
+  moveToTerminatedState(): void;
 }
 
 const baseInvokeRuleCatch = (EmbeddedActionsParser.prototype as unknown as RecoveryInternals).invokeRuleCatch;
@@ -1335,9 +1339,14 @@ const baseInvokeRuleCatch = (EmbeddedActionsParser.prototype as unknown as Recov
   if (isRecognitionException(e as Error) && this.recoveryEnabled && !this.isBackTracking()) {
     const rule = this.getCurrRuleFullName();
     if (lineLevelRules.has(rule)) {
-      this.skipLogicalLine();
+      // A file that is mostly errors is not worth more work (and stays fast for any input).
+      if (this.errors.length >= MAX_SYNTAX_ERRORS) this.moveToTerminatedState();
+      else this.skipLogicalLine();
       return undefined;
     }
+    // Inner rules never resync on their own (that would hand `undefined` to the AST builders):
+    // the error travels up to the enclosing line-level rule.
+    if (rule !== "sourceFile") throw e;
   }
   return baseInvokeRuleCatch.call(this, e, resyncEnabled, recoveryValueFunc);
 };
