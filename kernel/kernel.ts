@@ -228,33 +228,40 @@ export class Kernel {
     }
     this.iopub.flushStreams();
     if (error) {
+      // Requests the client sent before learning of this error are aborted, as IPython does ("Run
+      // All" stops at the failing cell); requests sent after the reply run normally.
+      const aborted = stopOnError ? await this.takeQueuedExecutions() : [];
       this.reply(msg, channel, { status: "error", execution_count: count, ...error });
-      if (stopOnError) await this.abortQueuedExecutions();
+      for (const { msg: queued, channel: ch } of aborted) {
+        this.iopub.status("busy", queued);
+        this.reply(queued, ch, { status: "aborted", execution_count: this.executionCount });
+        this.iopub.status("idle", queued);
+      }
     } else {
       this.reply(msg, channel, { status: "ok", execution_count: count, user_expressions: {}, payload: [] });
     }
   }
 
-  /** After an error, requests queued behind the failed cell are aborted, as IPython does. */
-  private async abortQueuedExecutions(): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve)); // let already-arrived messages reach the queue
+  /** Removes the execute_requests already sent to us (zeromq's buffer is read into the queue first). */
+  private async takeQueuedExecutions(): Promise<{ msg: Message; channel: "shell" | "control" }[]> {
+    for (let round = 0, before = -1; round < 10 && before !== this.shellQueue.length; round++) {
+      before = this.shellQueue.length;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const taken: { msg: Message; channel: "shell" | "control" }[] = [];
     const kept = [];
     for (const item of this.shellQueue.splice(0)) {
-      let msg: Message;
+      let msg: Message | undefined;
       try {
         msg = decodeMessage(this.signer, item.frames);
       } catch {
-        continue;
+        msg = undefined;
       }
-      if (msg.header.msg_type !== "execute_request") {
-        kept.push(item);
-        continue;
-      }
-      this.iopub.status("busy", msg);
-      this.reply(msg, item.channel, { status: "aborted", execution_count: this.executionCount });
-      this.iopub.status("idle", msg);
+      if (msg?.header.msg_type === "execute_request") taken.push({ msg, channel: item.channel });
+      else kept.push(item);
     }
     this.shellQueue.push(...kept);
+    return taken;
   }
 
   private async resultBundle(value: unknown): Promise<MimeBundle | undefined> {

@@ -88,7 +88,7 @@ describe("spikelab kernel over zeromq", () => {
   it("imports spikelab by name from a notebook folder outside the repository", async () => {
     const { reply, outputs } = await kernel.execute('import * as spikelab from "spikelab";\ntypeof spikelab.formatDiagnostic');
     expect(reply.content["status"], JSON.stringify(reply.content)).toBe("ok");
-    expect((outputsOfType(outputs, "execute_result")[0]!.content["data"] as Record<string, unknown>)["text/plain"]).toBe("function");
+    expect((outputsOfType(outputs, "execute_result")[0]!.content["data"] as Record<string, unknown>)["text/plain"]).toBe("'function'");
   });
 
   it("the library's display() (kernel/index.ts) reaches the notebook through the host", async () => {
@@ -109,6 +109,17 @@ describe("spikelab kernel over zeromq", () => {
     expect(errors[0]!.content["ename"]).toBe("RangeError");
     const after = await kernel.execute("answer + 1");
     expect((outputsOfType(after.outputs, "execute_result")[0]!.content["data"] as Record<string, unknown>)["text/plain"]).toBe("43");
+  });
+
+  it("aborts requests queued behind a failing cell (stop_on_error), not later ones", async () => {
+    const failing = kernel.execute('throw new Error("stop here")');
+    const queued = kernel.execute('console.log("must not run")');
+    expect((await failing).reply.content["status"]).toBe("error");
+    const skipped = await queued;
+    expect(skipped.reply.content["status"]).toBe("aborted");
+    expect(streamText(skipped.outputs, "stdout")).toBe("");
+    const later = await kernel.execute("answer");
+    expect(later.reply.content["status"]).toBe("ok");
   });
 
   it("reports a TypeScript type error with the cell's line and column, and does not run the cell", async () => {
