@@ -3,7 +3,7 @@
  * `parseModels(source)` parses and checks in one call. Models that contain syntax errors are not
  * checked (their partial trees would only produce bogus follow-up errors); the rest are.
  */
-import type { ModelDecl, SourceFile } from "./ast.js";
+import type { ModelDecl, Position, SourceFile } from "./ast.js";
 import { bindFile } from "./binder/bind.js";
 import { Reporter } from "./binder/reporter.js";
 import type { SymbolTable } from "./binder/symbols.js";
@@ -50,6 +50,40 @@ export function parseModels(source: string | Uint8Array, fileName = "<input>"): 
     file: parsed.file,
     source: parsed.source,
     symbols: checked.symbols,
-    diagnostics: sortDiagnostics([...parsed.diagnostics, ...checked.diagnostics]),
+    diagnostics: sortDiagnostics(locateInside(parsed.source, [...parsed.diagnostics, ...checked.diagnostics])),
   };
+}
+
+/**
+ * Guarantees every diagnostic points inside the source with line/column agreeing with its offset
+ * (tokens synthesised at end of input, such as the final DEDENT, can sit one past the end).
+ */
+function locateInside(source: string, diagnostics: Diagnostic[]): Diagnostic[] {
+  let lineStarts: number[] | undefined;
+  const position = (offset: number): Position => {
+    if (!lineStarts) {
+      lineStarts = [0];
+      for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) lineStarts.push(i + 1);
+    }
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - lineStarts[lo]! + 1, offset };
+  };
+  const fits = (p: Position): boolean => {
+    if (p.offset < 0 || p.offset > source.length || p.line < 1 || p.column < 1) return false;
+    const q = position(p.offset);
+    return q.line === p.line && q.column === p.column;
+  };
+  return diagnostics.map((d) => {
+    if (fits(d.range.start) && fits(d.range.end) && d.range.end.offset >= d.range.start.offset) return d;
+    const clamp = (o: number) => Math.max(0, Math.min(source.length, Number.isFinite(o) ? o : 0));
+    const start = position(clamp(d.range.start.offset));
+    const end = position(Math.max(start.offset, clamp(d.range.end.offset)));
+    return { ...d, range: { start, end } };
+  });
 }

@@ -259,8 +259,8 @@ function checkHandlers(x: ExpressionChecker): void {
     checkArgs(h.args, label);
     new BodyChecker(x, { kind: "onReceive", label }).checkBody(h.body);
   }
-  if (withPriority.length > 0 && withPriority.length < handlers.length) {
-    const missing = handlers.find((h) => !h.args.some((a) => a.name.name === "priority"))!;
+  const missing = handlers.find((h) => !h.args.some((a) => a.name.name === "priority"));
+  if (withPriority.length > 0 && missing) {
     report.error("INVALID_PRIORITY", missing.port, `when one onReceive handler has a priority, every handler needs one (onReceive(${missing.port.name}) has none)`);
   }
   for (const c of s.blocks.onCondition) {
