@@ -9,11 +9,14 @@ import { encodeMessage, makeHeader, type JsonObject, type Message, type Signer }
 export type StreamName = "stdout" | "stderr";
 
 const STREAM_FLUSH_MS = 30;
+/** A chatty cell sends its text in pieces of about this size rather than one huge message at the end. */
+const STREAM_FLUSH_BYTES = 64 * 1024;
 
 export class Iopub {
   /** The request outputs belong to: the running (or last) execute_request. */
   parent: Message | undefined;
   private buffered: { name: StreamName; text: string }[] = [];
+  private bufferedLength = 0;
   private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -36,7 +39,9 @@ export class Iopub {
     const last = this.buffered[this.buffered.length - 1];
     if (last && last.name === name) last.text += text;
     else this.buffered.push({ name, text });
-    this.flushTimer ??= setTimeout(() => this.flushStreams(), STREAM_FLUSH_MS);
+    this.bufferedLength += text.length;
+    if (this.bufferedLength >= STREAM_FLUSH_BYTES) this.flushStreams();
+    else this.flushTimer ??= setTimeout(() => this.flushStreams(), STREAM_FLUSH_MS);
   }
 
   flushStreams(): void {
@@ -44,6 +49,7 @@ export class Iopub {
     this.flushTimer = undefined;
     const pending = this.buffered;
     this.buffered = [];
+    this.bufferedLength = 0;
     for (const { name, text } of pending) this.send("stream", { name, text }, this.parent);
   }
 

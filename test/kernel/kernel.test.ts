@@ -60,6 +60,15 @@ describe("spikelab kernel over zeromq", () => {
     expect(outputsOfType(outputs, "execute_result")).toHaveLength(0);
   });
 
+  it("streams a large amount of output in pieces, in order", async () => {
+    const { outputs } = await kernel.execute('for (let i = 0; i < 20000; i++) console.log("line " + i);');
+    const pieces = outputs.filter((m) => m.header.msg_type === "stream");
+    expect(pieces.length).toBeGreaterThan(1);
+    const lines = streamText(outputs, "stdout").trimEnd().split("\n");
+    expect(lines).toHaveLength(20000);
+    expect(lines[19999]).toBe("line 19999");
+  });
+
   it("supports top-level await", async () => {
     const { outputs } = await kernel.execute("const later = await new Promise<number>((r) => setTimeout(() => r(5), 20));\nlater + 1");
     const result = outputsOfType(outputs, "execute_result")[0]!;
@@ -156,6 +165,10 @@ describe("spikelab kernel over zeromq", () => {
     expect(open["indent"]).toBe("  ");
     expect((await ask("const y = (1 +"))["status"]).toBe("incomplete");
     expect((await ask("let = = 3;"))["status"]).toBe("invalid");
+    // Model cells are indentation-based: a block header waits for its body, a blank line ends the cell.
+    const header = await ask("%%model\nmodel m:");
+    expect(header).toMatchObject({ status: "incomplete", indent: "    " });
+    expect((await ask("%%model\nmodel m:\n    state:\n        V mV = 0 mV\n"))["status"]).toBe("complete");
   });
 
   it("completes members and globals through tslab's TypeScript", async () => {
