@@ -25,6 +25,12 @@
  *   `eprop: optimizer:` block); receptor rule for continuous ports (first continuous port receptor 0,
  *   further ones 1, 2, … in declaration order — eprop_readout: I_stim 0, learning_window 1, target 2);
  *   runtime ↔ e-prop integration points (see "Runtime integration of e-prop" at EpropStepSink).
+ * - v4 (eprop): `PortSpec.readAtStepStart?` — request to the compiler: continuous ports of a readout
+ *   (role = readout) with receptor ≥ 1 are NEST *rate* ports (eprop_readout's learning window and
+ *   target): NEST overwrites the state when the DelayedRateConnectionEvent is delivered, so the value
+ *   arriving for step t must be visible in step t (read the ring slot at the start of the step, not at
+ *   the end as for currents) and the port flagged `readAtStepStart: true`. Until then runtime/eprop
+ *   recomputes the readout's signals from `__in_<port>` after each step (context.ts nestReadoutRates).
  */
 
 /** A seeded, reproducible random stream (see runtime/random/). */
@@ -76,6 +82,8 @@ export interface PortSpec {
   readonly needsCount: boolean;
   /** Unit of one unit weight arriving at this port (e.g. "mV" for a delta synapse, "pA"). */
   readonly unit: string;
+  /** (v4) Continuous port read at the start of the step its value arrives in (NEST rate ports). */
+  readonly readAtStepStart?: boolean;
 }
 
 /**
