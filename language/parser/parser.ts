@@ -330,7 +330,6 @@ export class SpikelabParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.kernelDecl) },
       { ALT: () => this.SUBRULE(this.odeEquation) },
     ]);
-    this.OPTION(() => this.CONSUME(T.Semicolon));
     this.CONSUME(T.Newline);
     return item;
   });
@@ -348,6 +347,7 @@ export class SpikelabParser extends EmbeddedActionsParser {
     const type = this.SUBRULE(this.typeExpr);
     this.CONSUME(T.Assign);
     const expr = this.SUBRULE(this.expression);
+    this.OPTION2(() => this.CONSUME(T.Semicolon));
     const decorators: A.Decorator[] = [];
     this.MANY(() => {
       const d = this.SUBRULE(this.decorator);
@@ -370,6 +370,7 @@ export class SpikelabParser extends EmbeddedActionsParser {
     const lhs = this.SUBRULE(this.variableRef);
     this.CONSUME(T.Assign);
     const rhs = this.SUBRULE(this.expression);
+    this.OPTION(() => this.CONSUME(T.Semicolon));
     const decorators: A.Decorator[] = [];
     this.MANY(() => {
       const d = this.SUBRULE(this.decorator);
@@ -387,6 +388,7 @@ export class SpikelabParser extends EmbeddedActionsParser {
       const d = this.SUBRULE2(this.kernelDefinition);
       this.ACTION(() => definitions.push(d));
     });
+    this.OPTION(() => this.CONSUME(T.Semicolon));
     return this.ACTION(() => ({ kind: "KernelDecl" as const, definitions, range: this.rangeFrom(start) }))!;
   });
 
