@@ -119,11 +119,23 @@ export function layout(source: string, raw: readonly IToken[]): { tokens: IToken
     else if (type === RParen || type === RBracket) brackets.pop();
     else if (type === DoubleRBracket) {
       if (brackets[brackets.length - 1] === Opener.Bracket) {
-        const first = createTokenInstance(RBracket, "]", tok.startOffset, tok.startOffset, tok.startLine!, tok.startLine!, tok.startColumn!, tok.startColumn!);
-        const second = createTokenInstance(RBracket, "]", tok.startOffset + 1, tok.startOffset + 1, tok.startLine!, tok.startLine!, tok.startColumn! + 1, tok.startColumn! + 1);
+        // `]]` closes an index first: emit `]`, then decide what the second `]` closes.
+        const first = charToken(RBracket, "]", tok, 0);
         brackets.pop();
+        out.push(first);
+        const next = raw[i + 1];
+        if (brackets[brackets.length - 1] === Opener.Guard && next?.tokenType === RBracket && next.startOffset === tok.startOffset + 2) {
+          // `v[1]]]` inside a guard: `]` + `]]`
+          brackets.pop();
+          const guardEnd = createTokenInstance(DoubleRBracket, "]]", tok.startOffset + 1, tok.startOffset + 2, tok.startLine!, tok.startLine!, tok.startColumn! + 1, tok.startColumn! + 2);
+          out.push(guardEnd);
+          lastSignificant = guardEnd;
+          i++;
+          continue;
+        }
+        const second = charToken(RBracket, "]", tok, 1);
         brackets.pop();
-        out.push(first, second);
+        out.push(second);
         lastSignificant = second;
         continue;
       }
@@ -143,6 +155,13 @@ export function layout(source: string, raw: readonly IToken[]): { tokens: IToken
     }
   }
   return { tokens: out, problems };
+}
+
+/** A one-character token at `delta` characters into `tok` (same line). */
+function charToken(type: TokenType, image: string, tok: IToken, delta: number): IToken {
+  const offset = tok.startOffset + delta;
+  const column = tok.startColumn! + delta;
+  return createTokenInstance(type, image, offset, offset, tok.startLine!, tok.startLine!, column, column);
 }
 
 function firstNonBlank(source: string, from: number): number {
