@@ -175,9 +175,10 @@ export class Kernel {
         `Spikelab ${KERNEL_VERSION} — spiking neural networks in TypeScript (tslab 1.0.22, TypeScript 5.0.4, Node ${process.version}).\n` +
         "Cells are TypeScript; a cell starting with %%model holds model-language source.",
       help_links: [
-        { text: "Spikelab README", url: "https://github.com/spikelab/spikelab#readme" },
-        { text: "Model language (grammar.md)", url: "https://github.com/spikelab/spikelab/blob/main/grammar.md" },
         { text: "TypeScript handbook", url: "https://www.typescriptlang.org/docs/handbook/intro.html" },
+        { text: "tslab (how TypeScript cells run)", url: "https://github.com/yunabe/tslab" },
+        { text: "NESTML language (the model language's ancestor)", url: "https://nestml.readthedocs.io/" },
+        { text: "Vega-Lite (charts)", url: "https://vega.github.io/vega-lite/docs/" },
       ],
       debugger: false,
     };
@@ -296,7 +297,11 @@ export class Kernel {
     if (isModelCell(code) || !this.cells) return { status: "ok", matches: [], cursor_start: cursor, cursor_end: cursor, metadata: {} };
     try {
       const c = this.cells.complete(code, cursor);
-      return { status: "ok", matches: c.matches, cursor_start: toCodePoints(code, c.start), cursor_end: toCodePoints(code, c.end), metadata: {} };
+      const start = toCodePoints(code, c.start);
+      const end = toCodePoints(code, c.end);
+      // JupyterLab shows these types next to the matches.
+      const types = c.matches.map((text, i) => ({ start, end, text, type: c.kinds[i] ?? "" }));
+      return { status: "ok", matches: c.matches, cursor_start: start, cursor_end: end, metadata: { _jupyter_types_experimental: types } };
     } catch (e) {
       this.log(`spikelab kernel: completion failed: ${describe(e)}\n`);
       return { status: "ok", matches: [], cursor_start: cursor, cursor_end: cursor, metadata: {} };

@@ -34,6 +34,7 @@ interface CompletionInfo {
   readonly start: number;
   readonly end: number;
   readonly candidates: string[];
+  readonly original?: { readonly entries?: readonly { readonly name: string; readonly kind: string }[] };
 }
 
 interface QuickInfo {
@@ -92,6 +93,8 @@ export type CellOutcome =
 
 export interface Completion {
   readonly matches: string[];
+  /** TypeScript's kind of each match ("method", "property", "function", "var", ...). */
+  readonly kinds: string[];
   /** UTF-16 offsets into the code. */
   readonly start: number;
   readonly end: number;
@@ -171,7 +174,8 @@ export class TypeScriptCells {
 
   complete(code: string, cursor: number): Completion {
     const info = this.executor.complete(code, cursor);
-    return { matches: info.candidates, start: info.start, end: info.end };
+    const kindOf = new Map((info.original?.entries ?? []).map((e) => [e.name, e.kind]));
+    return { matches: info.candidates, kinds: info.candidates.map((c) => kindOf.get(c) ?? ""), start: info.start, end: info.end };
   }
 
   /** Quick info (signature and docs) at the cursor, or undefined when there is nothing there. */

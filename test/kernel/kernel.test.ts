@@ -69,6 +69,13 @@ describe("spikelab kernel over zeromq", () => {
     expect(lines[19999]).toBe("line 19999");
   });
 
+  it("shows a last expression with a MIME bundle method as a rich execute_result", async () => {
+    const { outputs } = await kernel.execute('({ toMimeBundle: () => ({ data: { "text/html": "<i>rich</i>" } }) })');
+    const data = outputsOfType(outputs, "execute_result")[0]!.content["data"] as Record<string, unknown>;
+    expect(data["text/html"]).toBe("<i>rich</i>");
+    expect(data["text/plain"]).toBeTypeOf("string");
+  });
+
   it("supports top-level await", async () => {
     const { outputs } = await kernel.execute("const later = await new Promise<number>((r) => setTimeout(() => r(5), 20));\nlater + 1");
     const result = outputsOfType(outputs, "execute_result")[0]!;
@@ -176,6 +183,8 @@ describe("spikelab kernel over zeromq", () => {
     expect(members.reply.content["matches"]).toContain("abs");
     expect(members.reply.content["cursor_start"]).toBe(5);
     expect(members.reply.content["cursor_end"]).toBe(7);
+    const types = (members.reply.content["metadata"] as { _jupyter_types_experimental: { text: string; type: string }[] })._jupyter_types_experimental;
+    expect(types.find((t) => t.text === "abs")?.type).toBe("method");
     const session = await kernel.request("complete_request", { code: "answ", cursor_pos: 4 });
     expect(session.reply.content["matches"]).toContain("answer");
     const methods = await kernel.request("complete_request", { code: "answer.toFi", cursor_pos: 11 });
