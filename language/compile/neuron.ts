@@ -391,7 +391,9 @@ function generate(
     for (const [kname, fit] of sys.fittedKernels) {
       const kref: RefPrinter = (r, print) => (r.kind === "kernelTime" ? "tk" : refs(r, print));
       L.push(`      { // kernel ${kname}: fit F' = C·F for F = [f, f', ...] (order ${fit.order}) from its derivatives`);
-      L.push(`        const F = (tk) => [${fit.derivatives.map((d) => printJs(d, kref, calls)).join(", ")}];`);
+      L.push("        const F = (tk) => [");
+      for (const d of fit.derivatives) L.push(`          ${printJs(d, kref, calls)},`);
+      L.push("        ];");
       L.push(`        const C = H.fitCompanion(F, ${fit.order}, ${fit.spacing});`);
       L.push("        const F0 = F(0);");
       for (let c = 0; c < fit.order; c++) L.push(`        ${arr(`__kC_${kname}_${c}`)}[i] = C ? C[${(fit.order - 1) * fit.order + c}] : NaN;`);

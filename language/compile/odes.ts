@@ -194,6 +194,22 @@ export function analyzeOdes(m: ModelInfo, evalDefault: (x: Ir) => number): OdeSy
       }
     }
   }
+  // convolve() used outside ODEs (recordable inlines, statements) needs its kernel state too, and
+  // every copy must exist before code generation starts.
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== "object") return;
+    if (Array.isArray(node)) {
+      for (const x of node) visit(x);
+      return;
+    }
+    const o = node as { kind?: string; callee?: { name: string }; args?: { kind: string; name?: string }[] };
+    if (o.kind === "Call" && o.callee?.name === "convolve" && o.args?.[0]?.kind === "VariableRef" && o.args[1]?.kind === "VariableRef") {
+      const k = o.args[0].name!;
+      if (m.kernels.has(k) && kernelKind(k) !== "delta") ensureCopy(k, o.args[1].name!);
+    }
+    for (const [key, v] of Object.entries(o)) if (key !== "range") visit(v);
+  };
+  for (const b of m.decl.blocks) visit(b);
   return {
     states, rhs, kernelCopies: [...copies.values()], fittedKernels, deltaJumps, kernelVariables,
     convolution, solver,
