@@ -112,3 +112,32 @@ export function summarize(sorted: readonly number[]): Summary {
     max: sorted.length > 0 ? sorted[sorted.length - 1]! : NaN,
   };
 }
+
+/** Anything with NEST's `get("events")`: a spike recorder or multimeter (a NodeCollection). */
+export interface RecorderLike {
+  get(name: "events"): unknown;
+}
+
+function isArrayLikeOfNumbers(x: unknown): x is NumericArray {
+  return (ArrayBuffer.isView(x) && !(x instanceof DataView)) || (Array.isArray(x) && (x.length === 0 || typeof x[0] === "number"));
+}
+
+/**
+ * The events record of `source`: the record itself, or `source.get("events")` for a recorder. Checks
+ * that the named arrays exist, so a wrong argument fails with a message instead of an empty chart.
+ */
+export function eventsOf<T extends object>(source: T | RecorderLike, helper: string, required: readonly string[]): T {
+  let events: unknown = source;
+  if (typeof (source as RecorderLike).get === "function" && !required.every((k) => k in (source as object))) {
+    events = (source as RecorderLike).get("events");
+  }
+  if (typeof events !== "object" || events === null) {
+    throw new TypeError(`${helper}: expected recorder events ({ ${required.join(", ")} }) or a recorder, got ${String(events)}`);
+  }
+  for (const key of required) {
+    if (!isArrayLikeOfNumbers((events as Record<string, unknown>)[key])) {
+      throw new TypeError(`${helper}: the events have no numeric array '${key}'`);
+    }
+  }
+  return events as T;
+}

@@ -15,7 +15,7 @@ export {
   type TitleSpec,
   type VegaLiteSpec,
 } from "./spec.js";
-export type { NumericArray } from "./data.js";
+export type { NumericArray, RecorderLike } from "./data.js";
 export { spikeRaster, RASTER_MAX_POINTS, type RasterGroup, type RasterOptions, type SpikeEvents } from "./raster.js";
 export { traces, TRACES_MAX_POINTS, type TraceEvents, type TracesOptions } from "./traces.js";
 export { lossCurve, type LossOptions, type LossPoint } from "./loss.js";

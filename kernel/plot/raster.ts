@@ -1,6 +1,6 @@
 /** Spike raster: one dot per spike, time on x, neuron id on y. */
 import { Chart } from "./chart.js";
-import { checkSameLength, formatCount, roundTime, type NumericArray } from "./data.js";
+import { checkSameLength, eventsOf, formatCount, roundTime, type NumericArray, type RecorderLike } from "./data.js";
 import { DEFAULT_HEIGHT, DEFAULT_WIDTH, makeTitle, type ChartOptions, type DataRow } from "./spec.js";
 
 /** At most this many spikes are embedded; beyond it whole neurons are left out (see `spikeRaster`). */
@@ -30,14 +30,14 @@ export interface SpikeEvents {
 }
 
 /**
- * A spike raster of recorder events (`sr.get("events")`).
+ * A spike raster of a spike recorder (`spikeRaster(sr)`) or of its events (`sr.get("events")`).
  *
  * When there are more than `maxPoints` spikes, every k-th neuron (by id) is kept with its complete spike
  * train — thinning spikes instead would fake lower firing rates — and the subtitle says how many spikes
  * and neurons are shown.
  */
-export function spikeRaster(events: SpikeEvents, options: RasterOptions = {}): Chart {
-  const { senders, times } = events;
+export function spikeRaster(source: SpikeEvents | RecorderLike, options: RasterOptions = {}): Chart {
+  const { senders, times } = eventsOf<SpikeEvents>(source, "spikeRaster", ["senders", "times"]);
   checkSameLength("spikeRaster", senders, "senders", times, "times");
   const maxPoints = options.maxPoints ?? RASTER_MAX_POINTS;
   const [t0, t1] = options.timeRange ?? [-Infinity, Infinity];

@@ -1,6 +1,6 @@
 /** Membrane potential and other recordables over time, one colour per neuron. */
 import { Chart } from "./chart.js";
-import { formatCount, minMaxDecimate, roundSignificant, roundTime, type NumericArray } from "./data.js";
+import { eventsOf, formatCount, minMaxDecimate, roundSignificant, roundTime, type NumericArray, type RecorderLike } from "./data.js";
 import { DEFAULT_HEIGHT, DEFAULT_WIDTH, makeTitle, type ChartOptions, type DataRow, type VegaLiteSpec } from "./spec.js";
 
 /** At most this many samples are embedded over all series; each series is decimated (min/max-preserving). */
@@ -29,15 +29,16 @@ export interface TracesOptions extends ChartOptions {
    */
   layout?: "facet" | "overlay";
   /** Spike times drawn as vertical rules (e.g. a spike recorder's events for the same neurons). */
-  spikes?: { senders?: NumericArray; times: NumericArray };
+  spikes?: { senders?: NumericArray; times: NumericArray } | RecorderLike;
   /** Cap on embedded samples (default `TRACES_MAX_POINTS`). */
   maxPoints?: number;
 }
 
 const RESERVED = new Set(["times", "senders"]);
 
-/** Plots recordables from multimeter events (or any `{ times, <name>: values }` record). */
-export function traces(events: TraceEvents, options: TracesOptions = {}): Chart {
+/** Plots recordables of a multimeter (`traces(mm)`), its events, or any `{ times, <name>: values }` record. */
+export function traces(source: TraceEvents | RecorderLike, options: TracesOptions = {}): Chart {
+  const events = eventsOf<TraceEvents>(source, "traces", ["times"]);
   const times = events.times;
   const names = options.recordables ?? Object.keys(events).filter((k) => !RESERVED.has(k) && isNumericArray(events[k]));
   if (names.length === 0) throw new RangeError("traces: no recordable to plot (pass options.recordables)");
@@ -114,7 +115,9 @@ export function traces(events: TraceEvents, options: TracesOptions = {}): Chart 
     mark: { type: "line", strokeWidth: 1.2, interpolate: "linear" },
     encoding,
   };
-  const spikeLayer = options.spikes ? spikeRules(options.spikes, wanted) : undefined;
+  const spikeLayer = options.spikes
+    ? spikeRules(eventsOf<{ senders?: NumericArray; times: NumericArray }>(options.spikes, "traces (options.spikes)", ["times"]), wanted)
+    : undefined;
 
   let inner: VegaLiteSpec;
   if (single) {

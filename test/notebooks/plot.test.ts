@@ -146,6 +146,15 @@ describe("what each helper shows", () => {
     expect(() => spikeRaster({ senders: [1, 2], times: [1] })).toThrow(/'senders' has 2 entries but 'times' has 1/);
   });
 
+  it("helpers take a recorder itself (anything with get(\"events\")) and reject what is not events", () => {
+    const recorder = { get: (name: "events") => (name === "events" ? raster : undefined) };
+    expect(spikeRaster(recorder).description).toBe(spikeRaster(raster).description);
+    const multimeter = { get: () => mm };
+    expect(traces(multimeter).description).toBe(traces(mm).description);
+    expect(() => spikeRaster({ get: () => ({ senders: [1] }) })).toThrow(/spikeRaster: the events have no numeric array 'times'/);
+    expect(() => spikeRaster(42 as never)).toThrow(TypeError);
+  });
+
   it("traces decimate long series but keep every peak", () => {
     const n = 100_000;
     const times = Float64Array.from({ length: n }, (_, i) => i * 0.1);
