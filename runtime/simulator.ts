@@ -415,26 +415,40 @@ export class Simulator {
     const postLocal = new Int32Array(post.size);
     postGroups.forEach((g, gi) => g.positions.forEach((p, j) => ((postBlockIndex[p] = gi), (postLocal[p] = g.locals[j]))));
     const nPostGroups = postGroups.length;
-    const groupCount = new Int32Array(preGroups.length * nPostGroups);
-    for (let k = 0; k < m; k++) groupCount[preBlockIndex[pairs.pre[k]] * nPostGroups + postBlockIndex[pairs.post[k]]]++;
+    const nGroups = preGroups.length * nPostGroups;
+    // One pass to count, one to distribute pairs into (source block, target block) groups.
+    const groupOf = nGroups === 1 ? null : new Int32Array(m);
+    const groupCount = new Int32Array(nGroups);
+    if (groupOf === null) groupCount[0] = m;
+    else {
+      for (let k = 0; k < m; k++) {
+        const g = preBlockIndex[pairs.pre[k]] * nPostGroups + postBlockIndex[pairs.post[k]];
+        groupOf[k] = g;
+        groupCount[g]++;
+      }
+    }
+    const perConnection = typeof weights !== "number" || typeof delaySteps !== "number" || Object.values(extra).some((v) => typeof v !== "number") || special !== null;
+    const gSrc = Array.from(groupCount, (c) => new Int32Array(c));
+    const gTgt = Array.from(groupCount, (c) => new Int32Array(c));
+    const gIndex = perConnection ? Array.from(groupCount, (c) => new Int32Array(c)) : null;
+    const fill = new Int32Array(nGroups);
+    for (let k = 0; k < m; k++) {
+      const g = groupOf === null ? 0 : groupOf[k];
+      const c = fill[g]++;
+      gSrc[g][c] = preLocal[pairs.pre[k]];
+      gTgt[g][c] = postLocal[pairs.post[k]];
+      if (gIndex !== null) gIndex[g][c] = k;
+    }
     for (let gs = 0; gs < preGroups.length; gs++) {
       for (let gt = 0; gt < nPostGroups; gt++) {
-        const count = groupCount[gs * nPostGroups + gt];
+        const gi = gs * nPostGroups + gt;
+        const count = groupCount[gi];
         if (count === 0) continue;
         const src = preGroups[gs].block;
         const tgt = postGroups[gt].block;
-        const srcLocal = new Int32Array(count);
-        const tgtLocal = new Int32Array(count);
-        const index = new Int32Array(count);
-        let c = 0;
-        const single = preGroups.length === 1 && nPostGroups === 1;
-        for (let k = 0; k < m; k++) {
-          if (!single && (preBlockIndex[pairs.pre[k]] !== gs || postBlockIndex[pairs.post[k]] !== gt)) continue;
-          srcLocal[c] = preLocal[pairs.pre[k]];
-          tgtLocal[c] = postLocal[pairs.post[k]];
-          index[c] = k;
-          c++;
-        }
+        const srcLocal = gSrc[gi];
+        const tgtLocal = gTgt[gi];
+        const index = gIndex === null ? new Int32Array(0) : gIndex[gi];
         if (special !== null) {
           const w = typeof weights === "number" ? new Float64Array(count).fill(weights) : Float64Array.from(index, (k) => weights[k]);
           const d = typeof delaySteps === "number" ? new Int32Array(count).fill(delaySteps) : Int32Array.from(index, (k) => delaySteps[k]);
@@ -446,7 +460,7 @@ export class Simulator {
           );
           continue;
         }
-        const csr = buildCsr(src.n, srcLocal, tgtLocal);
+        const csr = buildCsr(src.n, srcLocal, tgtLocal, perConnection);
         const pick = (v: Float64Array | Int32Array) => {
           const out = new Float64Array(count);
           for (let j = 0; j < count; j++) out[j] = v[index[csr.order[j]]];

@@ -266,6 +266,7 @@ function drawPerAnchor(
     for (let i = 0; i < nP; i++) index.set(partners[i], i);
   }
   const marks = multapses ? null : new Uint8Array(nP);
+  const scale = nP / 4294967296;
   const chosen = multapses ? null : new Int32Array(k);
   let pos = 0;
   for (let j = 0; j < nA; j++) {
@@ -278,7 +279,8 @@ function drawPerAnchor(
     for (let c = 0; c < k; c++) {
       let s: number;
       do {
-        s = rng.uniformInt(nP);
+        // One 32-bit draw scaled to [0, nP): bias ≤ nP / 2^32, far below sampling noise.
+        s = Math.floor(rng.uint32() * scale);
       } while (s === self || (marks !== null && marks[s] === 1));
       if (marks !== null) {
         marks[s] = 1;

@@ -45,8 +45,11 @@ export class Kernel {
   minDelaySteps = 1;
   maxDelaySteps = 1;
   ringSlots = 0;
-  /** Counts delivered spike events (recurrent synaptic events) when enabled, for benchmarks. */
-  delivered = 0;
+  /**
+   * Wall time (ms) per phase when enabled (benchmarks): `update:<model>` per block model and
+   * `deliver` for spike delivery. Null (off) by default.
+   */
+  timing: Map<string, number> | null = null;
 
   constructor(
     readonly grid: TimeGrid,
@@ -153,17 +156,29 @@ export class Kernel {
           if (stamp - origin < b) b = stamp - origin;
         }
         if (b <= a) b = a + 1;
+        const timing = this.timing;
         for (let i = 0; i < blocks.length; i++) {
           const bl = blocks[i];
           bl.spikes.origin = origin;
-          bl.update(origin, a, b);
+          if (timing === null) bl.update(origin, a, b);
+          else {
+            const t0 = performance.now();
+            bl.update(origin, a, b);
+            const key = `update:${bl.modelName}`;
+            timing.set(key, (timing.get(key) ?? 0) + performance.now() - t0);
+          }
         }
         for (const s of samplers) {
           if (s.nextSampleStamp(origin + b - 1) === origin + b) s.sample(origin + b);
         }
         a = b;
       }
-      this.gather();
+      if (this.timing === null) this.gather();
+      else {
+        const t0 = performance.now();
+        this.gather();
+        this.timing.set("deliver", (this.timing.get("deliver") ?? 0) + performance.now() - t0);
+      }
       for (const h of hooks) h.afterUpdate?.(origin, from, to);
       this.step = origin + to;
       if (onProgress !== undefined) onProgress(steps - (end - this.step), steps);

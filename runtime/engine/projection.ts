@@ -377,17 +377,18 @@ export function buildCsr(
   nSources: number,
   sources: Int32Array,
   targets: Int32Array,
+  withOrder = true,
 ): { rowStart: Int32Array; order: Int32Array; sortedTargets: Int32Array } {
   const m = sources.length;
   const rowStart = new Int32Array(nSources + 1);
   for (let k = 0; k < m; k++) rowStart[sources[k] + 1]++;
   for (let i = 0; i < nSources; i++) rowStart[i + 1] += rowStart[i];
   const fill = rowStart.slice(0, nSources);
-  const order = new Int32Array(m);
+  const order = new Int32Array(withOrder ? m : 0);
   const sortedTargets = new Int32Array(m);
   for (let k = 0; k < m; k++) {
     const pos = fill[sources[k]]++;
-    order[pos] = k;
+    if (withOrder) order[pos] = k;
     sortedTargets[pos] = targets[k];
   }
   return { rowStart, order, sortedTargets };
