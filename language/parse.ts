@@ -122,7 +122,7 @@ function isLayout(tok: IToken): boolean {
 
 /** A recognition error at the offending token; "expected X" at a line end points just after the previous token. */
 function syntaxDiagnostic(err: IRecognitionException, fileName: string): Diagnostic {
-  const tok = err.token;
+  const tok = (err as IRecognitionException & { offendingToken?: IToken }).offendingToken ?? err.token;
   const previous = (err as IRecognitionException & { previousToken?: IToken }).previousToken;
   let range: Range;
   if (isLayout(tok) && previous !== undefined && !isLayout(previous) && previous.tokenType !== Indent) {

@@ -2,7 +2,7 @@
  * Human error messages for Chevrotain's recognition errors: `expected ':' after 'state'`,
  * `unexpected 'foo'`, never raw token-type dumps.
  */
-import { EOF, tokenLabel, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import { EOF, tokenLabel, tokenMatcher, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
 import { Dedent, Indent, Newline } from "../scanner/tokens.js";
 
 /** How a token the parser actually saw is named in a message. */
@@ -84,6 +84,25 @@ function found(actual: IToken): string {
   return `, found ${describeToken(actual)}`;
 }
 
+/**
+ * When the parser's lookahead rejects a line several tokens in (`x === 2`: `x` fits, `==` does not),
+ * the token that broke it; the parser attaches it to the error so the diagnostic points there.
+ */
+export const offender: { token: IToken | undefined; previous: IToken | undefined } = { token: undefined, previous: undefined };
+
+/** How many of `actual` match the longest expected path's prefix. */
+function matchedPrefix(paths: TokenType[][][], actual: IToken[]): number {
+  let best = 0;
+  for (const alt of paths) {
+    for (const path of alt) {
+      let n = 0;
+      while (n < path.length && n < actual.length && tokenMatcher(actual[n]!, path[n]!)) n++;
+      if (n > best) best = n;
+    }
+  }
+  return best;
+}
+
 export const errorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, previous }) {
     if (expected === Dedent || expected === EOF) return unexpected(actual);
@@ -97,7 +116,15 @@ export const errorMessages: IParserErrorMessageProvider = {
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, previous, customUserDescription, ruleName }) {
     const first = actual[0]!;
+    offender.token = undefined;
     if (first.tokenType === Indent) return "unexpected indentation";
+    const prefix = matchedPrefix(expectedPathsPerAlt, actual);
+    if (prefix > 0 && prefix < actual.length) {
+      const bad = actual[prefix]!;
+      offender.token = bad;
+      offender.previous = actual[prefix - 1];
+      return `${unexpected(bad)}${after(actual[prefix - 1])}`;
+    }
     const what = customUserDescription ?? ruleExpectations[ruleName] ?? oneOf(uniqueLabels(expectedPathsPerAlt));
     return `expected ${what}${after(previous)}${found(first)}`;
   },

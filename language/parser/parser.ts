@@ -15,7 +15,7 @@ import { EmbeddedActionsParser, EOF, isRecognitionException, createTokenInstance
 import type * as A from "../ast.js";
 import { tokenRange } from "../scanner/scan.js";
 import * as T from "../scanner/tokens.js";
-import { errorMessages } from "./messages.js";
+import { errorMessages, offender } from "./messages.js";
 
 /** After this many syntax errors the parser gives up on the rest of the file. */
 export const MAX_SYNTAX_ERRORS = 100;
@@ -1288,35 +1288,41 @@ export class SpikelabParser extends EmbeddedActionsParser {
   // Recovery: contain errors to the logical line (see file comment)
   // ------------------------------------------------------------------------------------------
 
-  /** Skips the rest of the logical line and any indented block hanging from it. */
-  skipLogicalLine(): void {
+  /** Token index (Chevrotain's currIdx) at the entry of each rule on the rule stack. */
+  ruleStarts: number[] = [];
+
+  /**
+   * Skips the rest of a broken line-level construct that started after token `startIdx`: the rest of
+   * its logical line, any indented block it had opened, and the indented block hanging from the
+   * line (e.g. the body of an `if` whose header is broken, plus its `elif`/`else` parts).
+   */
+  skipLogicalLine(startIdx: number): void {
     const self = this as unknown as RecoveryInternals;
+    const consumed = this.input;
+    const current = self.currIdx;
     let depth = 0;
+    for (let i = startIdx + 1; i <= current && i < consumed.length; i++) {
+      const type = consumed[i]!.tokenType;
+      if (type === T.Indent) depth++;
+      else if (type === T.Dedent) depth = Math.max(0, depth - 1);
+    }
     for (;;) {
-      const tok = this.LA(1);
-      const type = tok.tokenType;
+      const type = this.LA(1).tokenType;
       if (type === EOF) return;
       if (type === T.Dedent) {
         if (depth === 0) return;
         depth--;
         self.consumeToken();
-        if (depth === 0 && this.LA(1).tokenType !== T.Indent) {
-          // a nested block ended; if the line that follows continues the block (elif/else), keep skipping
+        if (depth === 0) {
+          // The construct's block ended; `elif`/`else` would still belong to it.
           const next = this.LA(1).tokenType;
           if (next !== T.ElifKw && next !== T.ElseKw) return;
         }
         continue;
       }
-      if (type === T.Indent) {
-        depth++;
-        self.consumeToken();
-        continue;
-      }
       self.consumeToken();
-      if (type === T.Newline && depth === 0) {
-        if (this.LA(1).tokenType === T.Indent) continue; // the indented body of the broken line goes too
-        return;
-      }
+      if (type === T.Indent) depth++;
+      else if (type === T.Newline && depth === 0 && this.LA(1).tokenType !== T.Indent) return;
     }
   }
 }
@@ -1329,6 +1335,10 @@ interface RecoveryInternals {
   recoveryEnabled: boolean;
   consumeToken(): void;
   moveToTerminatedState(): void;
+  ruleInvocationStateUpdate(shortName: number, fullName: string, idxInCallingRule: number): void;
+  currIdx: number;
+  RULE_STACK_IDX: number;
+  SAVE_ERROR(error: Error): Error;
 }
 
 const baseInvokeRuleCatch = (EmbeddedActionsParser.prototype as unknown as RecoveryInternals).invokeRuleCatch;
@@ -1343,7 +1353,7 @@ const baseInvokeRuleCatch = (EmbeddedActionsParser.prototype as unknown as Recov
     if (lineLevelRules.has(rule)) {
       // A file that is mostly errors is not worth more work (and stays fast for any input).
       if (this.errors.length >= MAX_SYNTAX_ERRORS) this.moveToTerminatedState();
-      else this.skipLogicalLine();
+      else this.skipLogicalLine(this.ruleStarts[this.RULE_STACK_IDX] ?? -1);
       return undefined;
     }
     // Inner rules never resync on their own (that would hand `undefined` to the AST builders):
@@ -1351,6 +1361,29 @@ const baseInvokeRuleCatch = (EmbeddedActionsParser.prototype as unknown as Recov
     if (rule !== "sourceFile") throw e;
   }
   return baseInvokeRuleCatch.call(this, e, resyncEnabled, recoveryValueFunc);
+};
+
+// Attach the token that really broke a line (see messages.ts `offender`) to the saved error.
+const baseSaveError = (EmbeddedActionsParser.prototype as unknown as RecoveryInternals).SAVE_ERROR;
+(SpikelabParser.prototype as unknown as RecoveryInternals).SAVE_ERROR = function (this: SpikelabParser & RecoveryInternals, error: Error) {
+  if (offender.token !== undefined) {
+    const e = error as Error & { offendingToken?: IToken; previousToken?: IToken };
+    e.offendingToken = offender.token;
+    e.previousToken = offender.previous;
+    offender.token = undefined;
+  }
+  return baseSaveError.call(this, error);
+};
+
+const baseRuleInvocation = (EmbeddedActionsParser.prototype as unknown as RecoveryInternals).ruleInvocationStateUpdate;
+(SpikelabParser.prototype as unknown as RecoveryInternals).ruleInvocationStateUpdate = function (
+  this: SpikelabParser & RecoveryInternals,
+  shortName: number,
+  fullName: string,
+  idxInCallingRule: number,
+): void {
+  baseRuleInvocation.call(this, shortName, fullName, idxInCallingRule);
+  this.ruleStarts[this.RULE_STACK_IDX] = this.currIdx;
 };
 
 const emptyRange: A.Range = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
