@@ -31,6 +31,7 @@
  *   arriving for step t must be visible in step t (read the ring slot at the start of the step, not at
  *   the end as for currents) and the port flagged `readAtStepStart: true`. Until then runtime/eprop
  *   recomputes the readout's signals from `__in_<port>` after each step (context.ts nestReadoutRates).
+ *   Implemented by the compiler (language/compile/neuron.ts): such ports carry `readAtStepStart: true`.
  */
 
 /** A seeded, reproducible random stream (see runtime/random/). */

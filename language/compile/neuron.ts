@@ -56,6 +56,9 @@ function generate(
 ): NeuronModel {
   const spikePorts = m.ports.filter((p) => p.kind === "spike");
   const currentPorts = m.ports.filter((p) => p.kind === "continuous");
+  // (ABI v4) A readout's continuous ports with receptor >= 1 are NEST rate ports (learning window,
+  // target): the value arriving for step t is used in step t, so they are read at the start of the step.
+  const ratePorts = new Set(eprop?.role === "readout" ? currentPorts.slice(1).map((p) => p.name) : []);
   const handlerPorts = new Set(m.onReceive.map((h) => h.port.name));
   const kernelStates = sys.kernelCopies.flatMap((c) => c.states);
   const kernelSet = new Set(kernelStates);
@@ -451,6 +454,9 @@ function generate(
     L.push(`        const sp_${p.name} = ${p.scale === 1 ? `w_${p.name}` : `w_${p.name} * ${p.scale}`};${p.typed ? "" : " // untyped port: weight per second, in 1/ms"}`);
     if (needsCount.has(p.name)) L.push(`        const n_${p.name} = count_${p.name}[j]; count_${p.name}[j] = 0;`);
   }
+  for (const p of currentPorts.filter((q) => ratePorts.has(q.name))) {
+    L.push(`        in_${p.name}[i] = cur_${p.name}[j]${p.scale !== 1 ? ` * ${p.scale}` : ""}; cur_${p.name}[j] = 0; // rate port: used in this step`);
+  }
   const emits = m.emitsSpikes || flush || eprop;
   if (emits) L.push("        let spiked = 0;");
   if (kernelGroup) {
@@ -502,9 +508,9 @@ function generate(
     L.push("          __last_event_step[i] = step;");
     L.push("        }");
   }
-  if (currentPorts.length) {
+  if (currentPorts.some((p) => !ratePorts.has(p.name))) {
     L.push("        // 9. continuous inputs: used in the next step (NEST's CurrentEvent timing)");
-    for (const p of currentPorts) L.push(`        in_${p.name}[i] = cur_${p.name}[j]${p.scale !== 1 ? ` * ${p.scale}` : ""}; cur_${p.name}[j] = 0;`);
+    for (const p of currentPorts.filter((q) => !ratePorts.has(q.name))) L.push(`        in_${p.name}[i] = cur_${p.name}[j]${p.scale !== 1 ? ` * ${p.scale}` : ""}; cur_${p.name}[j] = 0;`);
   }
   L.push("      }");
   if (eprop) L.push("      if (io.eprop) io.eprop.afterStep(step);");
@@ -564,6 +570,7 @@ function generate(
     return {
       name: p.name, kind: p.kind, receptor, ...(p.qualifier ? { qualifier: p.qualifier } : {}),
       needsCount: needsCount.has(p.name) || handlerPorts.has(p.name), unit: p.unitName,
+      ...(ratePorts.has(p.name) ? { readAtStepStart: true } : {}),
     };
   });
   const validate = makeValidator(m, source, eprop !== undefined, flush);
