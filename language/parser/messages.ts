@@ -56,7 +56,7 @@ const ruleExpectations: Record<string, string> = {
   inputPort: "an input port (name <- spike, or name type <- continuous)",
   outputPort: "'spike' or 'continuous'",
   settingsEntry: "a setting 'key = value' or a nested 'key:' block",
-  callArgument: "an argument",
+  callArguments: "an argument",
 };
 
 function uniqueLabels(paths: TokenType[][][] | TokenType[][]): string[] {
@@ -105,7 +105,8 @@ function matchedPrefix(paths: TokenType[][][], actual: IToken[]): number {
 
 export const errorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, previous }) {
-    if (expected === Dedent || expected === EOF) return unexpected(actual);
+    if (expected === Dedent) return unexpected(actual);
+    if (expected === EOF) return actual.tokenType === Indent ? unexpected(actual) : `${unexpected(actual)}; expected 'model NAME:'`;
     if (expected === Newline) return `${unexpected(actual)}; expected end of line${after(previous)}`;
     if (expected === Indent) return `expected an indented block${after(previous)}`;
     return `expected ${tokenLabel(expected)}${after(previous)}${found(actual)}`;
