@@ -215,8 +215,27 @@ function checkKernel(x: ExpressionChecker, k: KernelDecl): void {
     } else {
       const baseType = requireStateOrders(x, def.lhs, "kernel ODE");
       if (baseType && def.lhs.name === sym.name && sym.declaration === k) sym.type = baseType;
+      if (baseType) {
+        for (let order = 0; order < def.lhs.order; order++) {
+          const v = s.variables.get(keyOf(def.lhs.name, order));
+          if (v && !isKernelUnit(v.type)) {
+            x.report.error("KERNEL_TYPE", v.nameNode, `'${v.key}' holds the value of kernel '${def.lhs.name}', so it must be real (untyped) or a power of 1/time, not ${typeToString(v.type)}`, "scale where the kernel is used: convolve(K, port) * 1 nS");
+          }
+        }
+      }
+      continue;
+    }
+    if (t.kind === "unit" && !isKernelUnit(t)) {
+      x.report.error("KERNEL_TYPE", def.rhs, `kernel '${def.lhs.name}' must be real (untyped) or a power of 1/time, not ${typeToString(t)}`, "scale where the kernel is used: convolve(K, port) * 1 nS");
     }
   }
+}
+
+/** Kernels are untyped (dimensionless) or 1/time**k (NESTML's kernel_type rule). */
+function isKernelUnit(t: Type): boolean {
+  const u = unitOfType(t);
+  if (!u) return t.kind === "error";
+  return u.dims.every((d, i) => (i === 2 ? d <= 0 && Number.isInteger(d) : d === 0));
 }
 
 function checkHandlers(x: ExpressionChecker): void {

@@ -65,6 +65,7 @@ export const CHECK_CODES: Readonly<Record<string, string>> = {
   CALL_NOT_ALLOWED_HERE: "integrate_odes/emit_spike/print outside update, onReceive, onCondition and functions",
   // Equations, kernels, special functions
   CONVOLVE_MISUSE: "convolve() not of the form convolve(kernel, spike_port) inside the equations block",
+  KERNEL_TYPE: "a kernel, or the state variable of a kernel ODE, that is not real or a power of 1/time",
   KERNEL_OUTSIDE_CONVOLVE: "a kernel used outside convolve()",
   DELTA_MISUSE: "delta() used other than as `kernel K = delta(t)`",
   INTEGRATE_ODES_ARGUMENT: "integrate_odes() with an argument that is not a state variable with an ODE (or has primes)",

@@ -1,10 +1,11 @@
 /** Human-readable unit names for messages: `mV`, `pA/ms`, `1/ms`, `nS**2`. */
 import type { UnitExpr } from "../ast.js";
-import { BASE_DIMENSIONS, divideUnits, isDimensionless, powerUnit, sameDimension, type Unit } from "./dimension.js";
+import { BASE_DIMENSIONS, divideUnits, isDimensionless, multiplyUnits, powerUnit, sameDimension, type Unit } from "./dimension.js";
 import { joinPowers } from "./kernel-scale.js";
 import { lookupUnit, PREFIXES } from "./registry.js";
 
-const DISPLAY_BASES = ["V", "A", "S", "F", "Ohm", "s", "Hz", "m", "g", "mol", "M", "L", "K", "cd", "C", "W", "J", "N", "Pa", "Wb", "T", "H"];
+// Units shown by name in messages; rarer SI names (Wb, T, H, N, Pa, J) would hide familiar products such as mV*ms.
+const DISPLAY_BASES = ["V", "A", "S", "F", "Ohm", "s", "Hz", "m", "g", "mol", "M", "L", "K", "cd", "C", "W"];
 const TIME_UNITS = ["ms", "s", "us", "ns"];
 
 function close(a: number, b: number): boolean {
@@ -24,29 +25,42 @@ function singleName(u: Unit): string | undefined {
   return undefined;
 }
 
-/** `mV`, `mV/ms`, `1/ms`, `nS**2`, or an SI-base rendering with a scale factor as a last resort. */
+/** `mV`, `mV/ms`, `1/ms`, `nS**2`, `pA**2/ms`, or an SI-base rendering with a scale factor as a last resort. */
 export function formatUnit(u: Unit): string {
   if (isDimensionless(u)) return close(u.scale, 1) ? "1" : `${u.scale}`;
   const single = singleName(u);
   if (single) return single;
-  for (const t of TIME_UNITS) {
-    const time = lookupUnit(t)!;
-    // u = X / t  or u = 1 / t  or u = X / t**2
-    for (const n of [1, 2]) {
-      const x = divideUnits(u, powerUnit(time, -n));
-      if (isDimensionless(x) && close(x.scale, 1)) return n === 1 ? `1/${t}` : `1/${t}**${n}`;
+  // u = X**p / t**q with X a single (prefixed) unit and t a time unit, simplest forms first.
+  for (const q of [1, 2]) {
+    for (const t of TIME_UNITS) {
+      const x = multiplyUnits(u, powerUnit(lookupUnit(t)!, q));
+      const tq = q === 1 ? t : `${t}**${q}`;
+      if (isDimensionless(x) && close(x.scale, 1)) return `1/${tq}`;
       const name = singleName(x);
-      if (name) return n === 1 ? `${name}/${t}` : `${name}/${t}**${n}`;
+      if (name) return `${name}/${tq}`;
     }
   }
-  for (const n of [2, 3, -2, -3, 0.5, -0.5]) {
-    const root = powerUnit(u, 1 / n);
-    const name = singleName(root);
-    if (name) return n < 0 ? `1/${name}**${-n === 1 ? "" : fmtExp(-n)}` : `${name}**${fmtExp(n)}`;
+  for (const p of [2, 3, -1, -2, 0.5, -0.5]) {
+    const name = singleName(powerUnit(u, 1 / p));
+    if (name) return p === -1 ? `1/${name}` : p < 0 ? `1/${name}**${fmtExp(-p)}` : `${name}**${fmtExp(p)}`;
+    for (const q of [1, 2]) {
+      for (const t of TIME_UNITS) {
+        const x = powerUnit(multiplyUnits(u, powerUnit(lookupUnit(t)!, q)), 1 / p);
+        const n2 = singleName(x);
+        if (n2 && p > 0) return `${n2}**${fmtExp(p)}/${q === 1 ? t : `${t}**${q}`}`;
+      }
+    }
+  }
+  // Products of two named units (pA*ms, mV*nS).
+  for (const a of PRODUCT_BASES) {
+    const name = singleName(divideUnits(u, lookupUnit(a)!));
+    if (name) return `${a}*${name}`;
   }
   const generic = joinPowers(BASE_DIMENSIONS.map((d, i) => [d, u.dims[i]!] as const));
-  return close(u.scale, 1) ? generic : `${u.scale}*${generic}`;
+  return close(u.scale, 1) ? generic : `${Number(u.scale.toPrecision(6))}*${generic}`;
 }
+
+const PRODUCT_BASES = ["mV", "pA", "ms", "nS", "pF", "s", "V", "A"];
 
 function fmtExp(n: number): string {
   return Number.isInteger(n) ? String(n) : n === 0.5 ? "(1/2)" : `(${n})`;

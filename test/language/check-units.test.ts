@@ -49,5 +49,9 @@ describe("unit system", () => {
     expect(formatUnit(powerUnit(u("nS"), 2))).toBe("nS**2");
     expect(formatUnit(divideUnits(u("mV"), u("mV")))).toBe("1");
     expect(formatUnit(u("GOhm"))).toBe("GOhm");
+    expect(formatUnit(divideUnits(powerUnit(u("pA"), 2), u("ms")))).toBe("pA**2/ms");
+    expect(formatUnit(powerUnit(u("ms"), -2))).toBe("1/ms**2");
+    expect(formatUnit(multiplyUnits(u("pA"), u("ms")))).toBe("fC");
+    expect(formatUnit(multiplyUnits(u("mV"), u("ms")))).toBe("mV*ms");
   });
 });

@@ -125,6 +125,7 @@ describe("fuzz: mutated model sources", () => {
     const codeCounts = new Map<string, number>();
     const opCounts = new Map<string, number>();
     let slowest = 0;
+    let slowestWhat = "";
     let totalDiagnostics = 0;
     let clean = 0;
     const mislocated = new Map<string, number>();
@@ -156,7 +157,10 @@ describe("fuzz: mutated model sources", () => {
         parseModels(src, `mutant${n}.spk`);
         ms = Math.min(ms, performance.now() - t1);
       }
-      slowest = Math.max(slowest, ms);
+      if (ms > slowest) {
+        slowest = ms;
+        slowestWhat = `mutant ${n} (${applied.join(", ")}, ${src.length} chars)`;
+      }
       expect(ms, `mutant ${n} (${applied.join(", ")}) took ${ms.toFixed(1)} ms\n${src}`).toBeLessThan(PER_MUTANT_MS);
       const text = result.source;
       if (result.diagnostics.every((d) => d.severity !== "error")) clean++;
@@ -181,7 +185,7 @@ describe("fuzz: mutated model sources", () => {
     const byCount = [...codeCounts].sort((a, b) => b[1] - a[1]);
     console.log(
       `fuzz: ${MUTANTS} mutants from ${sources.length} sources (seed ${SEED}) in ${(elapsed / 1000).toFixed(1)} s; ` +
-        `slowest ${slowest.toFixed(1)} ms; ${clean} without errors; ${totalDiagnostics} diagnostics\n` +
+        `slowest ${slowest.toFixed(1)} ms (${slowestWhat}); ${clean} without errors; ${totalDiagnostics} diagnostics\n` +
         `mutations: ${[...opCounts].map(([k, v]) => `${k} ${v}`).join(", ")}\n` +
         `codes: ${byCount.map(([k, v]) => `${k} ${v}`).join(", ")}`,
     );
