@@ -3,3 +3,7 @@
  * and Jupyter integration. This barrel is the package entry (`import { Simulator } from "spikelab"`).
  */
 export * from "./language/index.js";
+export * from "./runtime/index.js";
+export * from "./kernel/index.js";
+// Both the analysis functions and the raster chart take recorder events; the shapes agree.
+export type { SpikeEvents } from "./runtime/index.js";
