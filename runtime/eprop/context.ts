@@ -222,7 +222,10 @@ function nestReadoutRates(block: NeuronBlock): { apply(): void } | null {
   const names = ["__in_learning_window", "__in_target", membrane, "readout_signal", "target_signal", "error_signal", "learning_window_signal", "__eprop_err"];
   if (window === undefined || target === undefined || names.some((nm) => a[nm] === undefined)) return null;
   if (window.readAtStepStart === true && target.readAtStepStart === true) return null;
-  const [win, tgt, v, y, yStar, e, w, err] = names.map((nm) => a[nm]);
+  const [win, tgt, v, y, yStar, e, w, err] = names.map((nm) => a[nm]!);
+  // The recordables readout_signal/target_signal read these hook arrays when the compiler has them.
+  const yHook = a.__eprop_readout;
+  const targetHook = a.__eprop_target;
   const n = block.n;
   return {
     apply(): void {
@@ -239,6 +242,8 @@ function nestReadoutRates(block: NeuronBlock): { apply(): void } | null {
         e[i] = ei;
         w[i] = wi;
         err[i] = ei;
+        if (yHook !== undefined) yHook[i] = yi;
+        if (targetHook !== undefined) targetHook[i] = target;
       }
     },
   };
