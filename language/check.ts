@@ -3,7 +3,7 @@
  * `parseModels(source)` parses and checks in one call. Models that contain syntax errors are not
  * checked (their partial trees would only produce bogus follow-up errors); the rest are.
  */
-import type { ModelDecl, Position, SourceFile } from "./ast.js";
+import type { ModelDecl, Position, Range, SourceFile } from "./ast.js";
 import { bindFile } from "./binder/bind.js";
 import { Reporter } from "./binder/reporter.js";
 import type { SymbolTable } from "./binder/symbols.js";
@@ -23,11 +23,50 @@ export interface CheckOptions {
   readonly source?: string;
 }
 
+/** Deeper syntax trees are rejected before checking, so no stage recurses into a stack overflow. */
+export const MAX_TREE_DEPTH = 400;
+
 export function check(file: SourceFile, options: CheckOptions = {}): CheckResult {
   const report = new Reporter(file.fileName, options.source);
-  const symbols = bindFile(file, report, options.skipModels);
-  for (const model of symbols.models.values()) checkModel(model, report);
+  const skip = new Set(options.skipModels ?? []);
+  for (const model of file.models) {
+    if (skip.has(model)) continue;
+    const tooDeep = deepestNode(model, MAX_TREE_DEPTH);
+    if (tooDeep) {
+      report.error("EXPRESSION_TOO_DEEP", tooDeep, `this expression is nested more than ${MAX_TREE_DEPTH} levels deep`, "split it into inline expressions or local variables");
+      skip.add(model);
+    }
+  }
+  const symbols = bindFile(file, report, skip);
+  for (const model of symbols.models.values()) {
+    try {
+      checkModel(model, report);
+    } catch (e) {
+      // A checker bug must not become a stack trace for the user: report it as a located diagnostic.
+      report.error("INTERNAL_ERROR", model.model.name, `the checker failed on model '${model.name}' (${(e as Error).message}); please report this`);
+    }
+  }
   return { diagnostics: sortDiagnostics(report.diagnostics), symbols };
+}
+
+/** The first node found deeper than `limit` levels (iterative walk: no recursion on user input). */
+function deepestNode(root: object, limit: number): { readonly range: Range } | undefined {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    if (Array.isArray(node)) {
+      for (const child of node) stack.push([child, depth]);
+      continue;
+    }
+    const isNode = "kind" in node && "range" in node;
+    const d = isNode ? depth + 1 : depth;
+    if (isNode && d > limit) return node as { readonly range: Range };
+    for (const [key, child] of Object.entries(node)) {
+      if (key !== "range" && child !== null && typeof child === "object") stack.push([child, d]);
+    }
+  }
+  return undefined;
 }
 
 export interface ParseModelsResult extends CheckResult {

@@ -11,10 +11,13 @@ export const SYNTAX_CODES: Readonly<Record<string, string>> = {
   EMPTY_FILE: "the file contains no model",
   NOT_TEXT: "the file is not UTF-8 text",
   FILE_TOO_LARGE: "the file is too large to be a model",
+  NESTING_TOO_DEEP: "parentheses or blocks nested too deeply",
 };
 
 export const CHECK_CODES: Readonly<Record<string, string>> = {
   // Structure and declarations
+  EXPRESSION_TOO_DEEP: "an expression nested too deeply to check safely (split it up)",
+  INTERNAL_ERROR: "the checker itself failed on a model (a bug: please report)",
   DUPLICATE_BLOCK: "a block (state, parameters, internals, equations, input, output, update, eprop, flush) is given twice",
   UNKNOWN_BLOCK: "a `name:` block that the language does not have",
   DUPLICATE_MODEL: "two models with the same name",

@@ -42,7 +42,8 @@ function show(diags: readonly Diagnostic[], source: string): string {
 
 describe("check fixtures", () => {
   it("has a valid and an invalid fixture for every check code", () => {
-    const codes = Object.keys(CHECK_CODES).sort();
+    // INTERNAL_ERROR reports a checker bug, so no fixture can (or should) produce it.
+    const codes = Object.keys(CHECK_CODES).filter((c) => c !== "INTERNAL_ERROR").sort();
     const names = (files: string[]) => files.map((f) => f.replace(/\.spk$/, ""));
     expect(names(invalid).filter((n) => n in CHECK_CODES).sort()).toEqual(codes);
     expect(names(valid).filter((n) => n in CHECK_CODES).sort()).toEqual(codes);

@@ -4,6 +4,9 @@ import { check, parseModels } from "../../language/check.js";
 import { formatDiagnostic, type Diagnostic } from "../../language/diagnostics.js";
 import { parse } from "../../language/parse.js";
 import { lookupUnit } from "../../language/units/index.js";
+import { CHECK_CODES } from "../../language/checker/codes.js";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 
 const base = (update: string, extra = "") => `model m_neuron:
     parameters:
@@ -205,5 +208,29 @@ model b_neuron:
   it("reports unreadable input as a diagnostic, never a throw", () => {
     expect(() => parseModels(new Uint8Array([0xff, 0xfe, 0x00, 0x41]))).not.toThrow();
     expect(parseModels("").diagnostics.length).toBeGreaterThan(0);
+  });
+});
+
+describe("robustness and registry", () => {
+  it("rejects absurdly deep expressions with a diagnostic instead of overflowing the stack", () => {
+    for (const expr of [Array(5000).fill("1").join(" + "), Array(5000).fill("true").join(" and ")]) {
+      const src = `model deep_neuron:\n    state:\n        y real = ${expr}\n`;
+      const codes = parseModels(src).diagnostics.map((d) => d.code);
+      expect(codes).toEqual(["EXPRESSION_TOO_DEEP"]);
+    }
+  });
+
+  it("every code the checker emits on the fixtures is registered in CHECK_CODES", () => {
+    const root = join(import.meta.dirname, "..", "fixtures");
+    const seen = new Set<string>();
+    for (const dir of ["valid", "invalid"]) {
+      for (const f of readdirSync(join(root, dir))) {
+        const src = readFileSync(join(root, dir, f), "utf8");
+        const parsed = parse(src, f);
+        for (const d of check(parsed.file, { source: src }).diagnostics) seen.add(d.code);
+      }
+    }
+    expect([...seen].filter((c) => !(c in CHECK_CODES))).toEqual([]);
+    expect(seen.size).toBeGreaterThan(50);
   });
 });
