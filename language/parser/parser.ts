@@ -41,8 +41,18 @@ export class SpikelabParser extends EmbeddedActionsParser {
   /** Errors the grammar reports itself (not Chevrotain exceptions); reset per parse. */
   softErrors: SoftError[] = [];
 
-  constructor() {
-    super(T.parserTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: errorMessages });
+  /**
+   * `validate: true` runs Chevrotain's grammar validations (ambiguities, left recursion, ...); the
+   * grammar test does that, the process-wide parser skips them because they more than double the
+   * one-time construction cost and cannot fail for a grammar that passed the test.
+   */
+  constructor(options: { validate?: boolean } = {}) {
+    super(T.parserTokens, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      errorMessageProvider: errorMessages,
+      skipValidations: options.validate !== true,
+    });
     this.performSelfAnalysis();
   }
 

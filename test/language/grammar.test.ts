@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "../../language/parse.js";
-import { spikelabParser } from "../../language/parser/parser.js";
+import { SpikelabParser, spikelabParser } from "../../language/parser/parser.js";
 import { keywordTokens, parserTokens } from "../../language/scanner/tokens.js";
 
 const markdown = readFileSync(new URL("../../grammar.md", import.meta.url), "utf8");
@@ -105,6 +105,14 @@ for (const block of fencedBlocks("ebnf")) {
 const parser = spikelabParser();
 const productions = parser.getSerializedGastProductions() as unknown as SerializedNode[];
 const implemented = new Map(productions.map((r) => [r.name!, referencesOf(r)]));
+
+describe("the Chevrotain grammar", () => {
+  it("passes Chevrotain's own validations (no ambiguities, no left recursion)", () => {
+    // performSelfAnalysis throws on any definition error when validations are on.
+    expect(() => new SpikelabParser({ validate: true })).not.toThrow();
+    expect(parser.definitionErrors).toEqual([]);
+  });
+});
 
 describe("grammar.md agrees with the parser", () => {
   it("documents every parser rule", () => {
