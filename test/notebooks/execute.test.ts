@@ -57,8 +57,8 @@ function printedText(nb: Notebook): string {
   for (const cell of nb.cells) {
     for (const o of cell.outputs ?? []) {
       if (o.output_type === "stream" && o.name === "stdout") parts.push(joinText(o.text));
-      else if ((o.output_type === "execute_result" || o.output_type === "display_data") && typeof o.data?.["text/plain"] === "string") {
-        parts.push(String(o.data["text/plain"]));
+      else if ((o.output_type === "execute_result" || o.output_type === "display_data") && o.data?.["text/plain"] !== undefined) {
+        parts.push(joinText(o.data["text/plain"] as string | string[]));
       }
     }
   }
@@ -87,14 +87,16 @@ const KEY_RESULTS: Record<string, (text: string, nb: Notebook) => void> = {
   "02-brunel.ipynb": (text) => {
     const e = number(text, /mean rate E: ([\d.]+) Hz/);
     const i = number(text, /mean rate I: ([\d.]+) Hz/);
-    // NEST's brunel_delta (asynchronous irregular regime) fires at about 30 Hz; a scaled-down network
-    // with the same in-degree ratio stays in the same regime.
+    // NEST's brunel_delta_nest fires at ≈ 31.8 Hz at full size (the notebook's default order).
     for (const r of [e, i]) {
-      expect(r).toBeGreaterThan(10);
-      expect(r).toBeLessThan(60);
+      expect(r).toBeGreaterThan(25);
+      expect(r).toBeLessThan(40);
     }
     const cv = number(text, /mean CV ISI: ([\d.]+)/);
-    expect(cv).toBeGreaterThan(0.5); // irregular firing
+    expect(cv).toBeGreaterThan(0);
+    expect(cv).toBeLessThan(1);
+    // Asynchronous: pairs of neurons are nearly uncorrelated.
+    expect(Math.abs(number(text, /mean pairwise correlation: (-?[\d.]+)/))).toBeLessThan(0.05);
     expect(number(text, /simulation time: ([\d.]+) s/)).toBeGreaterThan(0);
   },
   "03-eprop-sine-wave.ipynb": (text) => {
@@ -174,8 +176,9 @@ describe.skipIf(!HAS_JUPYTER || NOTEBOOKS.length === 0)("example notebooks execu
           expect(typeof spec, `cell ${cell}: the spec must be a JSON object`).toBe("object");
           expect(spec.$schema).toBe(VEGA_LITE_V5_SCHEMA);
           expect(vegaLiteV5Errors(spec), `cell ${cell}`).toEqual([]);
-          expect(String(output.data!["image/svg+xml"] ?? ""), `cell ${cell}`).toMatch(/^<svg[\s\S]*class="mark-/);
-          expect(typeof output.data!["text/plain"]).toBe("string");
+          // nbformat stores multi-line strings as arrays of lines.
+          expect(joinText(output.data!["image/svg+xml"] as string | string[] | undefined), `cell ${cell}`).toMatch(/^<svg[\s\S]*class="mark-/);
+          expect(joinText(output.data!["text/plain"] as string | string[] | undefined)).toMatch(/^<Chart: /);
         }
       });
 
