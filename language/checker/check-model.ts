@@ -45,6 +45,14 @@ export function checkModel(symbols: ModelSymbols, report: Reporter): void {
   checkHandlers(x);
   checkEpropSettings(x);
 
+  checkDefinitionCycles(x);
+  if (symbols.isSynapse) {
+    const pre = symbols.variables.get("pre_spikes");
+    if (!pre || pre.kind !== "inputPort" || pre.port?.portKind !== "spike") {
+      report.error("SYNAPSE_WITHOUT_PRE_PORT", symbols.model.name, `synapse '${symbols.name}' needs a spike input port 'pre_spikes' (the presynaptic spikes it transmits)`, "add 'input:' with 'pre_spikes <- spike'");
+    }
+  }
+
   if (symbols.odes.size > 0 && !ctx.integrateOdesCalled && b.equations) {
     const first = [...symbols.odes.values()][0]!;
     report.error("MISSING_INTEGRATE_ODES", first.lhs, `model '${symbols.name}' defines ODEs but never calls integrate_odes(), so they are never integrated`, "call integrate_odes() in the update block");
@@ -229,6 +237,79 @@ function checkKernel(x: ExpressionChecker, k: KernelDecl): void {
       x.report.error("KERNEL_TYPE", def.rhs, `kernel '${def.lhs.name}' must be real (untyped) or a power of 1/time, not ${typeToString(t)}`, "scale where the kernel is used: convolve(K, port) * 1 nS");
     }
   }
+}
+
+/** Model-level variables whose values are defined in terms of each other (a = b, b = a). */
+function checkDefinitionCycles(x: ExpressionChecker): void {
+  const s = x.ctx.symbols;
+  const edges = new Map<string, string[]>();
+  for (const v of s.variables.values()) {
+    const d = v.declaration;
+    const value = d.kind === "Declaration" ? d.init : d.kind === "InlineDecl" ? d.expr : undefined;
+    if (!value) continue;
+    const refs: string[] = [];
+    const stack: import("../ast.js").Expression[] = [value];
+    while (stack.length) {
+      const e = stack.pop()!;
+      switch (e.kind) {
+        case "VariableRef": {
+          const k = keyOf(e.name, e.order);
+          if (k !== v.key && s.variables.has(k) && s.variables.get(k)!.kind !== "inputPort") refs.push(k);
+          if (e.index) stack.push(e.index);
+          break;
+        }
+        case "Call":
+          stack.push(...e.args);
+          break;
+        case "Unary":
+          stack.push(e.operand);
+          break;
+        case "Binary":
+          stack.push(e.left, e.right);
+          break;
+        case "Ternary":
+          stack.push(e.condition, e.whenTrue, e.whenFalse);
+          break;
+        case "Paren":
+          stack.push(e.expr);
+          break;
+      }
+    }
+    edges.set(v.key, refs);
+  }
+  // Tarjan's strongly connected components; recursion depth is bounded by the number of variables.
+  let index = 0;
+  const idx = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const visit = (v: string): void => {
+    idx.set(v, index);
+    low.set(v, index++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!idx.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+    }
+    if (low.get(v) === idx.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1) {
+        const members = component.map((k) => s.variables.get(k)!).sort((a, b) => a.nameNode.range.start.offset - b.nameNode.range.start.offset);
+        const names = members.map((m) => `'${m.key}'`);
+        x.report.error("RECURSIVE_DEFINITION", members[0]!.nameNode, `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]} are defined in terms of each other`, "one of them must not depend on the others");
+      }
+    }
+  };
+  for (const v of edges.keys()) if (!idx.has(v)) visit(v);
 }
 
 /** Kernels are untyped (dimensionless) or 1/time**k (NESTML's kernel_type rule). */

@@ -27,7 +27,7 @@ export const CHECK_CODES: Readonly<Record<string, string>> = {
   SHADOWED_NAME: "(warning) a local variable hides a model variable of the same name",
   UNDECLARED_NAME: "a name that is not declared (with a did-you-mean suggestion)",
   USED_BEFORE_DECLARED: "a variable used above its declaration in the same block or body",
-  RECURSIVE_DEFINITION: "a variable or inline expression defined in terms of itself",
+  RECURSIVE_DEFINITION: "a variable or inline expression defined in terms of itself, directly or through others",
   MISSING_INITIAL_VALUE: "a state variable (or a lower derivative of a higher-order ODE), parameter or internal without a value",
   ODE_NOT_STATE: "an ODE (or kernel ODE) whose variable is not declared in the state block",
   ODE_WITHOUT_PRIME: "an equation `x = ...` in the equations block whose left side has no prime",
@@ -46,6 +46,7 @@ export const CHECK_CODES: Readonly<Record<string, string>> = {
   INDEX_NOT_INTEGER: "a vector index that is not an integer",
   INDEX_ON_SCALAR: "indexing a variable that is not a vector",
   INVARIANT_NOT_BOOLEAN: "an invariant `[[...]]` that is not a boolean condition",
+  SYNAPSE_WITHOUT_PRE_PORT: "a synapse model (name ends in 'synapse') without a 'pre_spikes' spike input port",
   RESERVED_FUNCTION_NAME: "a function named like a method of the generated simulator class",
   // Types and units
   TYPE_MISMATCH: "incompatible types (boolean/string vs number, non-numeric operands)",
