@@ -35,6 +35,7 @@ export function parse(source: string | Uint8Array, fileName = "<input>"): ParseR
   let from = 0;
   while (from < tokens.length) {
     parser.softErrors = [];
+    parser.hints = [];
     parser.input = from === 0 ? tokens : tokens.slice(from);
     let parsed: ModelDecl[] | undefined;
     try {
@@ -63,8 +64,9 @@ export function parse(source: string | Uint8Array, fileName = "<input>"): ParseR
       diagnostics.push(makeDiagnostic("TOO_MANY_ERRORS", `too many syntax errors (${MAX_SYNTAX_ERRORS}); the rest of the file was not parsed`, fileName, at, "note"));
       break;
     }
-    for (const err of parser.errors) {
-      diagnostics.push(syntaxDiagnostic(err, fileName));
+    const hints = new Map(parser.hints.map((h) => [h.errorIndex, h.hint]));
+    for (const [index, err] of parser.errors.entries()) {
+      diagnostics.push(syntaxDiagnostic(err, fileName, hints.get(index)));
       if (err.name === "NotAllInputParsedException") stoppedAt = tokens.indexOf(err.token, from);
     }
     for (const soft of parser.softErrors) diagnostics.push(makeDiagnostic("SYNTAX_ERROR", soft.message, fileName, soft.range));
@@ -121,7 +123,7 @@ function isLayout(tok: IToken): boolean {
 }
 
 /** A recognition error at the offending token; "expected X" at a line end points just after the previous token. */
-function syntaxDiagnostic(err: IRecognitionException, fileName: string): Diagnostic {
+function syntaxDiagnostic(err: IRecognitionException, fileName: string, hint?: string): Diagnostic {
   const tok = (err as IRecognitionException & { offendingToken?: IToken }).offendingToken ?? err.token;
   const previous = (err as IRecognitionException & { previousToken?: IToken }).previousToken;
   let range: Range;
@@ -134,7 +136,7 @@ function syntaxDiagnostic(err: IRecognitionException, fileName: string): Diagnos
   } else {
     range = { start: origin, end: origin };
   }
-  return makeDiagnostic("SYNTAX_ERROR", err.message, fileName, range);
+  return makeDiagnostic("SYNTAX_ERROR", err.message, fileName, range, "error", hint);
 }
 
 /** Recovery can report the same spot twice; keep the first message per position. */

@@ -1298,8 +1298,19 @@ export class SpikelabParser extends EmbeddedActionsParser {
   // Recovery: contain errors to the logical line (see file comment)
   // ------------------------------------------------------------------------------------------
 
+  /** Hints for saved errors (by index into `errors`), e.g. a misspelled block name. */
+  hints: { errorIndex: number; hint: string }[] = [];
+
   /** Token index (Chevrotain's currIdx) at the entry of each rule on the rule stack. */
   ruleStarts: number[] = [];
+
+  /** A broken `name:` block whose name is a typo of a block keyword (`paramters:`) gets a hint. */
+  hintMisspelledBlock(startIdx: number): void {
+    const nameTok = this.input[startIdx + 1];
+    if (nameTok === undefined || nameTok.tokenType !== T.Name || this.errors.length === 0) return;
+    const suggestion = closestBlockKeyword(nameTok.image);
+    if (suggestion !== undefined) this.hints.push({ errorIndex: this.errors.length - 1, hint: `'${nameTok.image}' is not a block; did you mean '${suggestion}'?` });
+  }
 
   /**
    * Skips the rest of a broken line-level construct that started after token `startIdx`: the rest of
@@ -1361,9 +1372,11 @@ const baseInvokeRuleCatch = (EmbeddedActionsParser.prototype as unknown as Recov
   if (isRecognitionException(e as Error) && this.recoveryEnabled && !this.isBackTracking()) {
     const rule = this.getCurrRuleFullName();
     if (lineLevelRules.has(rule)) {
+      const start = this.ruleStarts[this.RULE_STACK_IDX] ?? -1;
+      if (rule === "settingsBlock") this.hintMisspelledBlock(start);
       // A file that is mostly errors is not worth more work (and stays fast for any input).
       if (this.errors.length >= MAX_SYNTAX_ERRORS) this.moveToTerminatedState();
-      else this.skipLogicalLine(this.ruleStarts[this.RULE_STACK_IDX] ?? -1);
+      else this.skipLogicalLine(start);
       return undefined;
     }
     // Inner rules never resync on their own (that would hand `undefined` to the AST builders):
@@ -1395,6 +1408,35 @@ const baseRuleInvocation = (EmbeddedActionsParser.prototype as unknown as Recove
   baseRuleInvocation.call(this, shortName, fullName, idxInCallingRule);
   this.ruleStarts[this.RULE_STACK_IDX] = this.currIdx;
 };
+
+const blockKeywords = ["state", "parameters", "internals", "equations", "input", "output", "update", "function", "onReceive", "onCondition"];
+
+/** The block keyword within edit distance 2 of `name` (case-insensitive), if any. */
+export function closestBlockKeyword(name: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const kw of blockKeywords) {
+    const d = editDistance(name.toLowerCase(), kw.toLowerCase());
+    if (d < bestDistance) {
+      best = kw;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
 
 const emptyRange: A.Range = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
 

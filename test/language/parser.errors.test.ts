@@ -114,6 +114,16 @@ describe("syntax errors", () => {
     expect(errors(source)[0]).toBe(expected);
   });
 
+  it("hints at the block keyword a broken 'name:' block probably meant", () => {
+    const r = parse("model m:\n    equation:\n        V_m' = -V_m / tau\n    Update:\n        integrate_odes()\n", "e.spk");
+    expect(r.diagnostics.map((d) => [d.range.start.line, d.hint])).toEqual([
+      [3, "'equation' is not a block; did you mean 'equations'?"],
+      [5, "'Update' is not a block; did you mean 'update'?"],
+    ]);
+    // A well-formed settings block with an unknown name is left to the checker (no syntax error).
+    expect(parse("model m:\n    epropp:\n        kappa = 0.9\n", "e.spk").diagnostics).toEqual([]);
+  });
+
   it("resumes at the next model after junk between models", () => {
     const r = parse("model a:\n    state:\n        x real = 1\n)))\nmodel b:\n    state:\n        y real = 1\n", "e.spk");
     expect(r.diagnostics.map((d) => d.range.start.line)).toEqual([4]);
