@@ -161,22 +161,21 @@ export class EpropArchive {
     if (tPrev > 0) {
       upd.decrement(tPrev);
       // Candidate range [tPrev − 1, tPrev − 1 + C), shrunk around every pending update u so that
-      // [u − 1, u − 1 + C) survives. With C = ∞ NEST's long arithmetic overflows and erases nothing
-      // here; with JS ∞ the pending update t_spike raises the begin to ∞, which is the same.
+      // [u − 1, u − 1 + C) survives (NEST loops over the updates in [tPrev − 1 − C, tPrev − 1 + C]).
+      // The loop's result has a closed form found by two binary searches: the end drops to u − 1 of
+      // the first update u ≥ tPrev, the begin rises to u − 1 + C of the last update u ≤ tPrev with
+      // u ≥ tPrev − C. With C = ∞ NEST's long arithmetic overflows and erases nothing here; the JS ∞
+      // gives the same (the begin becomes ∞).
       const cutoff = this.cutoffSteps[i];
       const candBegin = tPrev - 1;
       const candEnd = candBegin + cutoff;
       let eraseBegin = candBegin;
       let eraseEnd = candEnd;
-      const searchBegin = Math.max(0, candBegin - cutoff);
-      let k = upd.lowerBound(searchBegin);
-      for (; k < upd.size && upd.t[k] <= candEnd && eraseBegin < eraseEnd; k++) {
-        const requiredBegin = upd.t[k] - 1;
-        const requiredEnd = requiredBegin + cutoff;
-        if (requiredBegin >= candBegin && requiredBegin <= candEnd) eraseEnd = Math.min(eraseEnd, requiredBegin);
-        if (requiredEnd >= candBegin && requiredEnd <= candEnd) eraseBegin = Math.max(eraseBegin, requiredEnd);
-      }
-      if (eraseBegin < eraseEnd && Number.isFinite(eraseBegin)) {
+      const k = upd.lowerBound(tPrev);
+      if (k < upd.size && upd.t[k] - 1 <= candEnd) eraseEnd = upd.t[k] - 1;
+      const last = k < upd.size && upd.t[k] === tPrev ? k : k - 1;
+      if (last >= 0 && upd.t[last] >= tPrev - cutoff) eraseBegin = Math.max(eraseBegin, upd.t[last] - 1 + cutoff);
+      if (eraseBegin < eraseEnd) {
         const from = h.lowerBound(eraseBegin);
         const to = Number.isFinite(eraseEnd) ? h.lowerBound(eraseEnd) : h.end;
         if (from < to) h.erase(from, to);

@@ -141,13 +141,38 @@ export class EpropSynapses {
     let weight = this.weight[k];
     if (steps > 0) {
       const h = archive.hist[i];
-      let e = archive.requireEntry(i, tBegin, `${i}`);
-      if (e + steps > h.end || h.t[e + steps - 1] !== tEnd - 1) archive.requireEntry(i, firstGap(h.t, e, tBegin, steps), `${i}`);
+      let e = h.lowerBound(tBegin);
+      if (e >= h.end || h.t[e] !== tBegin || e + steps > h.end || h.t[e + steps - 1] !== tEnd - 1) {
+        archive.requireEntry(i, e < h.end && h.t[e] === tBegin ? firstGap(h.t, e, tBegin, steps) : tBegin, String(i));
+      }
       const psiCol = h.a;
       const lCol = h.b;
       const frCol = h.c;
       this.replayedEntries += steps;
-      for (let t = tBegin; t < tEnd; ++t, ++e) {
+      if (!adaptive && !eachStep && steps > 2) {
+        // Hot path (per-spike optimization, no adaptation): the spike input z is non-zero only in
+        // the first two entries (one-step buffer), so peel them and run the plain recurrence.
+        // Same operations in the same order as the general loop below (z = 0 adds nothing).
+        for (let j = 0; j < 2; j++, e++) {
+          const z = zPrev;
+          zPrev = zCurrent;
+          zCurrent = 0;
+          zBar = alpha * zBar + z;
+          const el = psiCol[e] * zBar;
+          eBar = kappa * eBar + el;
+          eBarReg = kappaReg * eBarReg + oneMinusKappaReg * el;
+          gradient += lCol[e] * eBar + frCol[e] * eBarReg;
+        }
+        zPrev = 0;
+        const stop = e + steps - 2;
+        for (; e < stop; e++) {
+          zBar = alpha * zBar;
+          const el = psiCol[e] * zBar;
+          eBar = kappa * eBar + el;
+          eBarReg = kappaReg * eBarReg + oneMinusKappaReg * el;
+          gradient += lCol[e] * eBar + frCol[e] * eBarReg;
+        }
+      } else for (let t = tBegin; t < tEnd; ++t, ++e) {
         const z = zPrev;
         zPrev = zCurrent;
         zCurrent = 0;
@@ -214,8 +239,10 @@ export class EpropSynapses {
     let weight = this.weight[k];
     if (steps > 0) {
       const h = archive.hist[i];
-      let e = archive.requireEntry(i, tBegin, `${i}`);
-      if (e + steps > h.end || h.t[e + steps - 1] !== tEnd - 1) archive.requireEntry(i, firstGap(h.t, e, tBegin, steps), `${i}`);
+      let e = h.lowerBound(tBegin);
+      if (e >= h.end || h.t[e] !== tBegin || e + steps > h.end || h.t[e + steps - 1] !== tEnd - 1) {
+        archive.requireEntry(i, e < h.end && h.t[e] === tBegin ? firstGap(h.t, e, tBegin, steps) : tBegin, String(i));
+      }
       const errCol = h.a;
       this.replayedEntries += steps;
       for (let t = tBegin; t < tEnd; ++t, ++e) {
