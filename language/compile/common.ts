@@ -1,5 +1,6 @@
 /** Pieces shared by the neuron and synapse generators: safe identifiers, defaults, guards. */
 import { HELPERS } from "./helpers.js";
+import type { Expression, FunctionDecl, Statement } from "../ast.js";
 import { toIr, type ModelInfo } from "./model-info.js";
 import { evalIr } from "./printer.js";
 import type { Ir } from "./ir.js";
@@ -28,7 +29,7 @@ export function computeDefaults(m: ModelInfo): Map<string, number> {
     const v = values.get(r.name);
     return v === undefined ? NaN : v;
   };
-  const calls = {
+  const calls: Record<string, (...a: number[]) => number> = {
     steps: (x: number) => HELPERS.steps(x, DEFAULT_DT),
     resolution: () => DEFAULT_DT,
     timestep: () => DEFAULT_DT,
@@ -36,7 +37,12 @@ export function computeDefaults(m: ModelInfo): Map<string, number> {
     random_uniform: (lo: number) => lo,
     random_poisson: (rate: number) => rate,
   };
-  for (const block of ["parameters", "internals", "state"] as const) {
+  // User functions (NESTML's HH models call alpha_m(V_m_init) in initial values): interpreted here.
+  for (const [name, f] of m.functions) {
+    calls[name] = (...args: number[]) => interpretFunction(m, f, args, env, calls);
+  }
+  // Three passes: parameters and internals may read state initial values (NESTML HH models).
+  for (const block of ["parameters", "internals", "state", "parameters", "internals", "state", "parameters", "internals", "state"] as const) {
     for (const v of m.order) {
       if (v.block !== block) continue;
       let value = 0;
@@ -98,4 +104,62 @@ export function makeValidator(m: ModelInfo, source: string | undefined, eprop: b
     }
     return undefined;
   };
+}
+
+class Returned {
+  constructor(readonly value: number) {}
+}
+
+/** Runs a user function body at compile time (declarations, assignments, if, for, while, return). */
+function interpretFunction(
+  m: ModelInfo, f: FunctionDecl, args: number[], env: (r: { name: string; kind: string }) => number,
+  calls: Record<string, (...a: number[]) => number>,
+): number {
+  const locals = new Map<string, number>();
+  f.parameters.forEach((p, k) => locals.set(p.name.name, args[k] ?? NaN));
+  const scope = () => ({ model: m, locals: new Set(locals.keys()) });
+  const ev = (e: Expression) => evalIr(toIr(e, scope()), (r) => (r.kind === "local" ? locals.get(r.name) ?? NaN : env(r)), calls);
+  const run = (body: readonly Statement[]): void => {
+    for (const s of body) {
+      switch (s.kind) {
+        case "Declaration":
+          for (const n of s.names) locals.set(n.name.name, s.init ? ev(s.init) : 0);
+          break;
+        case "Assignment": {
+          const v = ev(s.value);
+          const old = locals.get(s.target.name) ?? NaN;
+          const ops: Record<string, number> = { "=": v, "+=": old + v, "-=": old - v, "*=": old * v, "/=": old / v };
+          locals.set(s.target.name, ops[s.op]!);
+          break;
+        }
+        case "Return":
+          throw new Returned(s.value ? ev(s.value) : NaN);
+        case "If": {
+          const branch = s.branches.find((b) => ev(b.condition));
+          if (branch) run(branch.body);
+          else if (s.elseBody) run(s.elseBody);
+          break;
+        }
+        case "While": {
+          let guard = 0;
+          while (ev(s.condition) && guard++ < 1e6) run(s.body);
+          break;
+        }
+        case "For": {
+          const step = s.step ? ev(s.step) : 1;
+          for (locals.set(s.variable.name, ev(s.from)); step > 0 ? locals.get(s.variable.name)! < ev(s.to) : locals.get(s.variable.name)! > ev(s.to); locals.set(s.variable.name, locals.get(s.variable.name)! + step)) run(s.body);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  };
+  try {
+    run(f.body);
+  } catch (e) {
+    if (e instanceof Returned) return e.value;
+    throw e;
+  }
+  return NaN;
 }

@@ -81,7 +81,7 @@ export function rk45(
       const r = Math.abs(e) / sc;
       if (r > errRatio || Number.isNaN(r)) errRatio = r;
     }
-    if (errRatio <= 1 || step <= minStep) {
+    if (errRatio <= 1 || (step <= minStep && !Number.isNaN(errRatio))) {
       t += step;
       for (let j = 0; j < n; j++) {
         y[j] = y5[j]!;
@@ -90,11 +90,14 @@ export function rk45(
       const grow = errRatio === 0 ? 5 : Math.min(5, 0.9 * Math.pow(errRatio, -0.2));
       if (t < h) step = step * Math.max(1, grow);
       else hInt = step * Math.max(1, grow);
-    } else {
-      if (Number.isNaN(errRatio)) {
+    } else if (Number.isNaN(errRatio) || errRatio === Infinity) {
+      // The trial left the domain (overflow, log of a negative...): retry much smaller; give up at minStep.
+      if (step <= minStep) {
         for (let j = 0; j < n; j++) y[j] = NaN;
         return step;
       }
+      step *= 0.1;
+    } else {
       step = step * Math.max(0.2, 0.9 * Math.pow(errRatio, -0.25));
     }
   }
