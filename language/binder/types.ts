@@ -9,7 +9,8 @@ import { formatUnit, unitExprText } from "../units/format.js";
 import { evaluateUnitExpr, type UnitProblem } from "../units/unit-expr.js";
 
 export type Type =
-  | { readonly kind: "real" }
+  /** `anyUnit`: the value `inf`, which fits every unit without a cast. */
+  | { readonly kind: "real"; readonly anyUnit?: boolean }
   | { readonly kind: "integer" }
   | { readonly kind: "boolean" }
   | { readonly kind: "string" }
@@ -19,6 +20,11 @@ export type Type =
   | { readonly kind: "error" };
 
 export const REAL: Type = { kind: "real" };
+export const INFINITY_TYPE: Type = { kind: "real", anyUnit: true };
+
+export function isAnyUnit(t: Type): boolean {
+  return t.kind === "real" && t.anyUnit === true;
+}
 export const INTEGER: Type = { kind: "integer" };
 export const BOOLEAN: Type = { kind: "boolean" };
 export const STRING: Type = { kind: "string" };

@@ -7,7 +7,7 @@ import { PREDEFINED_VARIABLES, BUILTIN_FUNCTIONS, TIME_TYPE } from "../binder/bu
 import { closestName } from "../binder/suggest.js";
 import { keyOf, type VariableSymbol } from "../binder/symbols.js";
 import {
-  BOOLEAN, ERROR, INTEGER, REAL, STRING, hasDimension, isNumeric, typeToString, unitOfType, unitType, type Type,
+  BOOLEAN, ERROR, INFINITY_TYPE, INTEGER, REAL, STRING, isAnyUnit, hasDimension, isNumeric, typeToString, unitOfType, unitType, type Type,
 } from "../binder/types.js";
 import { resolveType } from "../binder/bind.js";
 import { divideUnits, isDimensionless, multiplyUnits, powerUnit, sameDimension } from "../units/dimension.js";
@@ -73,7 +73,7 @@ export class ExpressionChecker {
       case "StringLiteral":
         return STRING;
       case "InfLiteral":
-        return REAL;
+        return INFINITY_TYPE;
       case "Paren":
         return this.infer(e.expr, place, scope);
       case "VariableRef":
@@ -328,6 +328,8 @@ export class ExpressionChecker {
    */
   unify(l: Type, r: Type, at: { readonly range: Range }, verb: string): Type {
     if (l.kind === "error" || r.kind === "error") return ERROR;
+    if (isAnyUnit(l)) return r;
+    if (isAnyUnit(r)) return l;
     if (l.kind !== "unit" && r.kind !== "unit") return l.kind === "integer" && r.kind === "integer" ? INTEGER : REAL;
     if (this.unitsAgree(l, r)) return l.kind === "unit" ? l : r;
     const ld = hasDimension(l);
@@ -373,6 +375,7 @@ export class ExpressionChecker {
       return false;
     }
     if (isNumeric(target) && isNumeric(value)) {
+      if (isAnyUnit(value)) return true;
       if (this.unitsAgree(target, value)) {
         if (target.kind === "integer" && value.kind !== "integer") {
           this.report.warning("IMPLICIT_CAST", at, `implicit cast from ${typeToString(value)} to integer for ${describeTarget}`);

@@ -81,6 +81,11 @@ describe("checker messages", () => {
     expect(ds.map((d) => [d.code, d.severity])).toEqual([["IMPLICIT_CAST", "warning"]]);
   });
 
+  it("inf fits every unit without a cast; dimensionless ratios need none either", () => {
+    const src = base("V_m = inf\nif V_m < -inf or E_L > inf:\n    V_m = E_L\nx real = exp((V_m - E_L) / mV) + 1e3 * ms / s");
+    expect(parseModels(src).diagnostics).toEqual([]);
+  });
+
   it("untyped spike ports have unit 1/s inside statements (the `spikes * s` idiom checks)", () => {
     expect(errors(base("V_m += spikes * mV * s"))).toEqual([]);
     expect(errors(base("V_m += spikes * mV")).map((d) => d.code)).toEqual(["UNIT_MISMATCH"]);
