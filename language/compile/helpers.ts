@@ -9,12 +9,15 @@ import { erf } from "./ir.js";
 /** Derivative callback: dy = f(t, y) for neuron/connection `i`. */
 export type Derivative = (i: number, t: number, y: Float64Array, dy: Float64Array) => void;
 
-/** NEST's `Time(Time::ms(x)).get_steps()`: to tics (1 µs) by rounding, then whole steps. */
+/**
+ * NEST's `Time(Time::ms(x)).get_steps()`: to tics (1 µs) rounding half up, then steps rounding *up*
+ * (nest_time.h: `(tics + TICS_PER_STEP - 1) / TICS_PER_STEP`), so t_ref = 0.25 ms at dt = 0.1 is 3 steps.
+ */
 export function steps(ms: number, dt: number): number {
-  if (!Number.isFinite(ms)) return ms > 0 ? Infinity : -Infinity;
-  const tics = Math.round(ms * 1000);
+  if (!Number.isFinite(ms)) return Number.isNaN(ms) ? NaN : ms > 0 ? Infinity : -Infinity;
+  const tics = Math.trunc(ms * 1000 + 0.5);
   const per = Math.round(dt * 1000);
-  return Math.floor(tics / per);
+  return Math.trunc((tics + per - 1) / per);
 }
 
 /**

@@ -141,3 +141,14 @@ model decay_neuron:
     });
   });
 });
+
+test("steps() follows NEST's Time(ms).get_steps(): tics rounded half up, steps rounded up", async () => {
+  const { steps } = await import("../../language/compile/helpers.js");
+  expect(steps(2, 0.1)).toBe(20);
+  expect(steps(2, 0.5)).toBe(4);
+  expect(steps(0.25, 0.1)).toBe(3);
+  expect(steps(0.0004, 0.1)).toBe(0);
+  expect(steps(0.0006, 0.1)).toBe(1);
+  expect(steps(0, 0.1)).toBe(0);
+  expect(steps(Infinity, 0.1)).toBe(Infinity);
+});
