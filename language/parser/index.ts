@@ -1,2 +1,3 @@
-export { SpikelabParser, spikelabParser, type SoftError } from "./parser.js";
+export { SpikelabParser, spikelabParser, MAX_SYNTAX_ERRORS, type SoftError } from "./parser.js";
+export { closestBlockKeyword } from "./recovery.js";
 export { describeToken } from "./messages.js";

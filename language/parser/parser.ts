@@ -11,11 +11,13 @@
  * block hanging from it) and lets the enclosing loop continue. So each broken line costs one error
  * and the rest of the file is still parsed.
  */
-import { EmbeddedActionsParser, EOF, isRecognitionException, createTokenInstance, type IToken, type TokenType } from "chevrotain";
+import { EmbeddedActionsParser, EOF, createTokenInstance, type IToken, type TokenType } from "chevrotain";
 import type * as A from "../ast.js";
 import { tokenRange } from "../scanner/scan.js";
 import * as T from "../scanner/tokens.js";
-import { errorMessages, offender } from "./messages.js";
+import { errorMessages } from "./messages.js";
+import { binary, emptyRange, span, toFraction, unquote } from "./nodes.js";
+import { installLineRecovery } from "./recovery.js";
 
 /** After this many syntax errors the parser gives up on the rest of the file. */
 export const MAX_SYNTAX_ERRORS = 100;
@@ -1295,7 +1297,7 @@ export class SpikelabParser extends EmbeddedActionsParser {
   });
 
   // ------------------------------------------------------------------------------------------
-  // Recovery: contain errors to the logical line (see file comment)
+  // Recovery state (see recovery.ts)
   // ------------------------------------------------------------------------------------------
 
   /** Hints for saved errors (by index into `errors`), e.g. a misspelled block name. */
@@ -1303,166 +1305,9 @@ export class SpikelabParser extends EmbeddedActionsParser {
 
   /** Token index (Chevrotain's currIdx) at the entry of each rule on the rule stack. */
   ruleStarts: number[] = [];
-
-  /** A broken `name:` block whose name is a typo of a block keyword (`paramters:`) gets a hint. */
-  hintMisspelledBlock(startIdx: number): void {
-    const nameTok = this.input[startIdx + 1];
-    if (nameTok === undefined || nameTok.tokenType !== T.Name || this.errors.length === 0) return;
-    const suggestion = closestBlockKeyword(nameTok.image);
-    if (suggestion !== undefined) this.hints.push({ errorIndex: this.errors.length - 1, hint: `'${nameTok.image}' is not a block; did you mean '${suggestion}'?` });
-  }
-
-  /**
-   * Skips the rest of a broken line-level construct that started after token `startIdx`: the rest of
-   * its logical line, any indented block it had opened, and the indented block hanging from the
-   * line (e.g. the body of an `if` whose header is broken, plus its `elif`/`else` parts).
-   */
-  skipLogicalLine(startIdx: number): void {
-    const self = this as unknown as RecoveryInternals;
-    const consumed = this.input;
-    const current = self.currIdx;
-    let depth = 0;
-    for (let i = startIdx + 1; i <= current && i < consumed.length; i++) {
-      const type = consumed[i]!.tokenType;
-      if (type === T.Indent) depth++;
-      else if (type === T.Dedent) depth = Math.max(0, depth - 1);
-    }
-    for (;;) {
-      const type = this.LA(1).tokenType;
-      if (type === EOF) return;
-      if (type === T.Dedent) {
-        if (depth === 0) return;
-        depth--;
-        self.consumeToken();
-        if (depth === 0) {
-          // The construct's block ended; `elif`/`else` would still belong to it.
-          const next = this.LA(1).tokenType;
-          if (next !== T.ElifKw && next !== T.ElseKw) return;
-        }
-        continue;
-      }
-      self.consumeToken();
-      if (type === T.Indent) depth++;
-      else if (type === T.Newline && depth === 0 && this.LA(1).tokenType !== T.Indent) return;
-    }
-  }
 }
 
-// Chevrotain's internal hook for rule-level recovery; we intercept it for line-level rules.
-interface RecoveryInternals {
-  invokeRuleCatch(e: unknown, resyncEnabled: boolean, recoveryValueFunc: (e: unknown) => unknown): unknown;
-  getCurrRuleFullName(): string;
-  isBackTracking(): boolean;
-  recoveryEnabled: boolean;
-  consumeToken(): void;
-  moveToTerminatedState(): void;
-  ruleInvocationStateUpdate(shortName: number, fullName: string, idxInCallingRule: number): void;
-  currIdx: number;
-  RULE_STACK_IDX: number;
-  SAVE_ERROR(error: Error): Error;
-}
-
-const baseInvokeRuleCatch = (EmbeddedActionsParser.prototype as unknown as RecoveryInternals).invokeRuleCatch;
-(SpikelabParser.prototype as unknown as RecoveryInternals).invokeRuleCatch = function (
-  this: SpikelabParser & RecoveryInternals,
-  e: unknown,
-  resyncEnabled: boolean,
-  recoveryValueFunc: (e: unknown) => unknown,
-): unknown {
-  if (isRecognitionException(e as Error) && this.recoveryEnabled && !this.isBackTracking()) {
-    const rule = this.getCurrRuleFullName();
-    if (lineLevelRules.has(rule)) {
-      const start = this.ruleStarts[this.RULE_STACK_IDX] ?? -1;
-      if (rule === "settingsBlock") this.hintMisspelledBlock(start);
-      // A file that is mostly errors is not worth more work (and stays fast for any input).
-      if (this.errors.length >= MAX_SYNTAX_ERRORS) this.moveToTerminatedState();
-      else this.skipLogicalLine(start);
-      return undefined;
-    }
-    // Inner rules never resync on their own (that would hand `undefined` to the AST builders):
-    // the error travels up to the enclosing line-level rule.
-    if (rule !== "sourceFile") throw e;
-  }
-  return baseInvokeRuleCatch.call(this, e, resyncEnabled, recoveryValueFunc);
-};
-
-// Attach the token that really broke a line (see messages.ts `offender`) to the saved error.
-const baseSaveError = (EmbeddedActionsParser.prototype as unknown as RecoveryInternals).SAVE_ERROR;
-(SpikelabParser.prototype as unknown as RecoveryInternals).SAVE_ERROR = function (this: SpikelabParser & RecoveryInternals, error: Error) {
-  if (offender.token !== undefined) {
-    const e = error as Error & { offendingToken?: IToken; previousToken?: IToken };
-    e.offendingToken = offender.token;
-    e.previousToken = offender.previous;
-    offender.token = undefined;
-  }
-  return baseSaveError.call(this, error);
-};
-
-const baseRuleInvocation = (EmbeddedActionsParser.prototype as unknown as RecoveryInternals).ruleInvocationStateUpdate;
-(SpikelabParser.prototype as unknown as RecoveryInternals).ruleInvocationStateUpdate = function (
-  this: SpikelabParser & RecoveryInternals,
-  shortName: number,
-  fullName: string,
-  idxInCallingRule: number,
-): void {
-  baseRuleInvocation.call(this, shortName, fullName, idxInCallingRule);
-  this.ruleStarts[this.RULE_STACK_IDX] = this.currIdx;
-};
-
-const blockKeywords = ["state", "parameters", "internals", "equations", "input", "output", "update", "function", "onReceive", "onCondition"];
-
-/** The block keyword within edit distance 2 of `name` (case-insensitive), if any. */
-export function closestBlockKeyword(name: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const kw of blockKeywords) {
-    const d = editDistance(name.toLowerCase(), kw.toLowerCase());
-    if (d < bestDistance) {
-      best = kw;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
-const emptyRange: A.Range = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
-
-function span(a: { range: A.Range }, b: { range: A.Range }): A.Range {
-  return { start: a.range.start, end: b.range.end };
-}
-
-function binary(op: A.BinaryOperator, left: A.Expression, right: A.Expression): A.BinaryExpr {
-  return { kind: "Binary", op, left, right, range: span(left, right) };
-}
-
-/** Backslash escapes of string literals: `\n`, `\t`, `\"`, `\\`; others keep the character. */
-function unquote(image: string): string {
-  const body = image.length >= 2 && image.endsWith('"') ? image.slice(1, -1) : image.slice(1);
-  return body.replace(/\\(.)/g, (_m, c: string) => (c === "n" ? "\n" : c === "t" ? "\t" : c === "r" ? "\r" : c));
-}
-
-/** A float exponent such as 0.5 as a small fraction (1/2); exact for decimals with few digits. */
-function toFraction(x: number): { numerator: number; denominator: number } {
-  if (Number.isInteger(x)) return { numerator: x, denominator: 1 };
-  for (let d = 2; d <= 1000; d++) {
-    const n = Math.round(x * d);
-    if (Math.abs(n / d - x) < 1e-9) return { numerator: n, denominator: d };
-  }
-  return { numerator: Math.round(x * 1000), denominator: 1000 };
-}
+installLineRecovery(SpikelabParser.prototype, lineLevelRules, MAX_SYNTAX_ERRORS);
 
 let instance: SpikelabParser | undefined;
 
