@@ -94,6 +94,7 @@ export const CHECK_CODES: Readonly<Record<string, string>> = {
   SETTING_UNIT: "a setting with the wrong unit (width a voltage, f_target a rate, cutoff and interval times)",
   SETTING_NOT_CONSTANT: "a numeric setting that is not a constant",
   SETTING_OUT_OF_RANGE: "a setting out of range (kappa outside [0,1], height <= 0, c_reg < 0, interval <= 0, batch_size <= 0, Wmin > Wmax, beta outside [0,1))",
+  EPROP_NOT_APPLICABLE: "a flush block on a synapse, or a recurrent eprop block on a model without spike output",
   FLUSH_WITHOUT_SPIKE_OUTPUT: "a flush block in a model without `output: spike`",
 };
 

@@ -98,7 +98,9 @@ export function checkEpropSettings(x: ExpressionChecker): void {
   const s = x.ctx.symbols;
   const { eprop, flush } = s.blocks;
   if (flush) {
-    if (!s.hasSpikeOutput) {
+    if (s.isSynapse) {
+      x.report.error("EPROP_NOT_APPLICABLE", flush.name, `'flush' is a neuron setting (flush_event_send_interval); synapse '${s.name}' cannot have it`);
+    } else if (!s.hasSpikeOutput) {
       x.report.error("FLUSH_WITHOUT_SPIKE_OUTPUT", flush.name, `'flush' needs a model that emits spikes (add 'output:' with 'spike'): flush events travel along the spike connections`);
     }
     checkBlock(x, flush, FLUSH, {}, "flush");
@@ -120,9 +122,15 @@ export function checkEpropSettings(x: ExpressionChecker): void {
     }
     return;
   }
+  // The threshold is checked against the membrane's unit wherever the two keys appear in the block.
+  const membrane = eprop.entries.find((e): e is Setting => e.kind === "Setting" && e.key.name === "membrane");
+  if (membrane?.value.kind === "VariableRef") s.settings.set("membrane", { kind: "expression", node: membrane.value });
   const roleSetting = eprop.entries.find((e): e is Setting => e.kind === "Setting" && e.key.name === "role");
   const readout = roleSetting?.value.kind === "VariableRef" && roleSetting.value.name === "readout";
   const [own, other, otherName] = readout ? [READOUT, RECURRENT, "recurrent"] : [RECURRENT, READOUT, "readout"];
+  if (!readout && !s.hasSpikeOutput) {
+    x.report.error("EPROP_NOT_APPLICABLE", eprop.name, `a recurrent e-prop neuron must emit spikes: add 'output:' with 'spike' to model '${s.name}' (or set role = readout)`);
+  }
   const entries = checkBlock(x, eprop, NEURON_COMMON, own, "eprop", { keys: other, why: `only for role = ${otherName}` });
   if (!entries.has("membrane")) x.report.error("EPROP_MISSING_KEY", eprop.name, `the eprop block needs 'membrane = <state variable>' (the membrane potential)`);
 }
