@@ -37,8 +37,10 @@ export class PoissonTable {
       this.thresholds[i] = Math.min(TWO_POW_32, Math.floor(cdf * TWO_POW_32));
     }
     this.thresholds[len - 1] = TWO_POW_32;
-    let bits = 4;
-    while (1 << bits < len && bits < 20) bits++;
+    // A fine guide table (≥ 4096 buckets) makes almost every bucket fall inside one value, so the
+    // search loop below exits at its first comparison: no unpredictable branches in the hot loop.
+    let bits = 12;
+    while (1 << bits < 4 * len && bits < 20) bits++;
     this.guideShift = 32 - bits;
     const g = 1 << bits;
     this.guide = new Int32Array(g);
