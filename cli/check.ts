@@ -40,7 +40,7 @@ export function checkSource(bytes: Uint8Array | string, fileName: string, io: Cl
   }
   const sorted = sortDiagnostics(diagnostics);
   // A rejected file (binary, empty, huge) has no line worth showing.
-  for (const d of sorted) io.stderr(formatDiagnostic(d, decoded.ok ? text : undefined) + "\n");
+  for (const d of sorted) io.stderr(formatDiagnostic(d, decoded.ok ? text : undefined) + "\n\n");
   return {
     errors: sorted.filter((d) => d.severity === "error").length,
     warnings: sorted.filter((d) => d.severity === "warning").length,

@@ -38,27 +38,39 @@ export function registerCommand(command: CliCommand): void {
   commands.set(command.name, command);
 }
 
-/** Optional subcommand modules owned by other areas; each exports `command: CliCommand`. */
-const optionalModules = ["./compile.js", "./kernel.js"];
+/**
+ * Optional subcommand modules owned by other areas, by command name; each exports
+ * `command: CliCommand`. Loaded only when that command runs (or for the help listing), so
+ * `spikelab check` never pays for the compiler or the Jupyter kernel.
+ */
+const optionalModules: Readonly<Record<string, string>> = { compile: "./compile.js", kernel: "./kernel.js" };
 
-let loaded: Promise<void> | undefined;
+let builtinsLoaded: Promise<void> | undefined;
+const optionalLoaded = new Map<string, Promise<void>>();
 
-async function loadCommands(): Promise<void> {
-  loaded ??= (async () => {
-    const { checkCommand } = await import("./check.js");
-    registerCommand(checkCommand);
-    for (const spec of optionalModules) {
+async function loadCommands(only?: string): Promise<void> {
+  builtinsLoaded ??= import("./check.js").then(({ checkCommand }) => registerCommand(checkCommand));
+  await builtinsLoaded;
+  const wanted = only === undefined ? Object.keys(optionalModules) : only in optionalModules ? [only] : [];
+  await Promise.all(wanted.map((name) => loadOptional(name)));
+}
+
+function loadOptional(name: string): Promise<void> {
+  let loading = optionalLoaded.get(name);
+  if (loading === undefined) {
+    loading = (async () => {
       try {
-        const mod = (await import(spec)) as { command?: CliCommand };
+        const mod = (await import(optionalModules[name]!)) as { command?: CliCommand };
         if (mod.command && typeof mod.command.run === "function" && typeof mod.command.name === "string") {
           registerCommand(mod.command);
         }
       } catch {
         // Not built yet or not present: the command is simply unavailable.
       }
-    }
-  })();
-  return loaded;
+    })();
+    optionalLoaded.set(name, loading);
+  }
+  return loading;
 }
 
 export const defaultIo: CliIo = {
@@ -83,8 +95,9 @@ function helpText(): string {
 /** Runs the CLI with `argv` (without `node` and the script path); returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   try {
-    await loadCommands();
     const [name, ...rest] = argv;
+    // A known command loads just its module; anything else (help, typos) loads all to list them.
+    await loadCommands(name !== undefined && (name === "check" || name in optionalModules) ? name : undefined);
     if (name === undefined) {
       io.stderr("spikelab: no command given\n\n" + helpText());
       return EXIT_USAGE;
