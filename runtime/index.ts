@@ -15,6 +15,7 @@ export {
   ModelCompileError,
   SimulatorStateError,
 } from "./errors.js";
+export { SimulationProgress, type ProgressSetting } from "./progress.js";
 export { installModels, bundledModelErrors, DEVICE_MODELS, NATIVE_SYNAPSES } from "./registry.js";
 export { setModelCompiler, type ModelCompiler, type CompileResult } from "./compiler-bridge.js";
 export { Xoshiro128 } from "./random/xoshiro.js";

@@ -9,6 +9,8 @@ import { NotebookProgress } from "../kernel/plot/progress.js";
 export type ProgressSetting = boolean | "auto";
 
 export class SimulationProgress {
+  /** Runs shorter than this (ms of wall time) show no bar. */
+  static showAfterMs = 500;
   private bar: NotebookProgress | null = null;
   private readonly startedAt = Date.now();
   private slices = 0;
@@ -29,7 +31,7 @@ export class SimulationProgress {
     if ((++this.slices & 15) !== 0 && doneSteps < totalSteps) return;
     const now = Date.now();
     if (this.bar === null) {
-      if (now - this.startedAt < 500 || doneSteps >= totalSteps) return;
+      if (now - this.startedAt < SimulationProgress.showAfterMs || doneSteps >= totalSteps) return;
       this.bar = new NotebookProgress({ total: this.totalMs, label: "simulate", unit: "ms", minIntervalMs: 100 });
     }
     const doneMs = (this.totalMs * doneSteps) / totalSteps;
