@@ -23,3 +23,4 @@ export { PoissonTable } from "./random/poisson-table.js";
 export type { KernelHook, Sampler } from "./engine/kernel.js";
 export * from "./analysis/index.js";
 export type * from "./model-abi.js";
+export * from "./eprop/index.js";
