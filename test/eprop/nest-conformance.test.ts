@@ -187,4 +187,57 @@ describe("NEST's e-prop API rules", () => {
     const conn = result.simulator.getConnections({ source: result.nodes.inputs.slice(0, 1), target: result.nodes.readout });
     expect((conn.get("weight") as Float64Array)[0]).toBe(ev.weights[ev.weights.length - 1]);
   });
+
+  it("validates e-prop parameters like NEST (typed errors naming the parameter)", () => {
+    const sim = new Simulator({ resolution: 1.0, progress: false });
+    const bad: Record<string, unknown>[] = [
+      { flush_event_send_interval: 0 },
+      { surrogate_gradient_function: "bogus" },
+      { kappa: 1.5 },
+      { kappa_reg: -0.1 },
+      { c_reg: -1 },
+      { f_target: -1 },
+      { surrogate_gradient_width: 0 },
+      { surrogate_gradient_height: 0 },
+      { eprop_isi_trace_cutoff: -1 },
+    ];
+    for (const p of bad) {
+      const key = Object.keys(p)[0];
+      expect(() => sim.create("eprop_iaf", 1, p), key).toThrow(InvalidParameterError);
+      expect(() => sim.create("eprop_iaf", 1, p), key).toThrow(new RegExp(key));
+    }
+    expect(() => sim.create("parrot_neuron", 1, { flush_event_send_interval: -1 })).toThrow(InvalidParameterError);
+    // f_target is shown in Hz as set (NEST's GetStatus shows its internal spikes/ms; deliberate difference)
+    expect((sim.create("eprop_iaf", 1, { f_target: 10 }).get("f_target") as Float64Array)[0]).toBe(10);
+  });
+
+  it("learning_signal recordable at step t is B·err(t − 1) (L(τ) = Σ_k B_jk err_k(τ + 1), recorded with lag 2)", () => {
+    let mmRec: ReturnType<Simulator["create"]> | undefined;
+    let mmOut: ReturnType<Simulator["create"]> | undefined;
+    const result = runSineWaveTask({
+      preset: "nest-test",
+      model: "eprop_iaf",
+      optimizer: { type: "gradient_descent" },
+      nIter: 1,
+      progress: false,
+      beforeSimulate: (sim, nodes) => {
+        mmRec = sim.create("multimeter", 1, { interval: 1.0, record_from: ["learning_signal", "eprop_history_duration"] });
+        mmOut = sim.create("multimeter", 1, { interval: 1.0, record_from: ["error_signal"] });
+        sim.connect(mmRec, nodes.recurrent.slice(0, 1));
+        sim.connect(mmOut, nodes.readout);
+      },
+    });
+    const b = (result.simulator.getConnections({ source: result.nodes.readout, target: result.nodes.recurrent.slice(0, 1) }).get("weight") as Float64Array)[0];
+    const L = (mmRec!.get("events") as Record<string, Float64Array>).learning_signal;
+    const err = (mmOut!.get("events") as Record<string, Float64Array>).error_signal;
+    // sample k is the state after step k (multimeter from stamp 1): L(k) recorded = B·err(k − 1)
+    let nonZero = 0;
+    for (let k = 1; k < L.length; k++) {
+      expect(L[k] === b * err[k - 1], `step ${k}`).toBe(true);
+      if (L[k] !== 0) nonZero++;
+    }
+    expect(nonZero).toBeGreaterThan(50);
+    const hist = (mmRec!.get("events") as Record<string, Float64Array>).eprop_history_duration;
+    expect(Math.max(...hist)).toBeLessThanOrEqual(101); // cutoff 100 + flush 100: bounded
+  });
 });
