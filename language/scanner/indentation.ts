@@ -9,8 +9,10 @@
  * - Newlines inside `(`, `[` or `[[` continue the line (our deliberate difference from NESTML), as
  *   does a newline right after a `,` (NESTML's multi-line `kernel a = ..., b = ...`). A `\` before
  *   the newline was already removed by the lexer.
- * - An unclosed bracket must not swallow the rest of the file: a line that starts with a block or
- *   statement keyword closes all open brackets (the parser then reports the missing `)`).
+ * - An unclosed bracket must not swallow the rest of the file: inside brackets, a physical line that
+ *   starts with a block or statement keyword, or that is not indented deeper than the logical line
+ *   that opened the brackets (and does not start with a closing bracket), starts a new logical line;
+ *   the parser then reports the missing `)` where it belongs.
  * - `]]` closes a guard `[[ ... ]]`, but two index brackets (`x[y[1]]`) when a `[` is innermost.
  */
 import { createTokenInstance, type IToken, type TokenType } from "chevrotain";
@@ -70,19 +72,26 @@ export function layout(source: string, raw: readonly IToken[]): { tokens: IToken
   let lineStart = 0; // offset where the current physical line begins
   let pendingNewline: IToken | undefined; // the raw newline ending the previous logical line
   let lastSignificant: IToken | undefined;
+  let logicalIndent = 0; // indentation of the current logical line
+  let physicalLineStart = false; // the next token is the first on a physical line joined by brackets
 
   for (let i = 0; i < raw.length; i++) {
     const tok = raw[i]!;
     const type = tok.tokenType;
     if (type === Newline) {
       lineStart = tok.endOffset! + 1;
-      if (brackets.length > 0) continue; // implicit line joining inside brackets
+      if (brackets.length > 0) {
+        physicalLineStart = true;
+        continue; // implicit line joining inside brackets
+      }
       if (lastSignificant !== undefined && lastSignificant.tokenType === Comma && !atLineStart) continue;
       if (!atLineStart) pendingNewline = tok;
       atLineStart = true;
       continue;
     }
-    if (atLineStart || (brackets.length > 0 && lineStartKeywords.has(type) && tok.startOffset === firstNonBlank(source, lineStart))) {
+    const continuation = physicalLineStart;
+    physicalLineStart = false;
+    if (atLineStart || (continuation && brackets.length > 0 && startsNewLine(source, lineStart, tok, logicalIndent))) {
       if (!atLineStart) {
         // An unclosed bracket reached a line that clearly starts something new: end the line here.
         brackets.length = 0;
@@ -94,6 +103,7 @@ export function layout(source: string, raw: readonly IToken[]): { tokens: IToken
         pendingNewline = undefined;
       }
       const width = indentationWidth(source, lineStart, tok.startOffset);
+      logicalIndent = width;
       const top = indentStack[indentStack.length - 1]!;
       if (width > top) {
         indentStack.push(width);
@@ -164,12 +174,15 @@ function charToken(type: TokenType, image: string, tok: IToken, delta: number): 
   return createTokenInstance(type, image, offset, offset, tok.startLine!, tok.startLine!, column, column);
 }
 
-function firstNonBlank(source: string, from: number): number {
-  let i = from;
-  while (i < source.length) {
-    const c = source.charCodeAt(i);
-    if (c !== 32 && c !== 9 && c !== 12 && c !== 0xfeff) break;
-    i++;
-  }
-  return i;
+/**
+ * Inside open brackets, does this first token of a physical line really start a new logical line
+ * (so the brackets were never closed)? Yes if it is a block/statement keyword, or if the line is not
+ * indented deeper than the logical line that opened the brackets (unless it starts by closing one:
+ * a `)` under its opening line is common style).
+ */
+function startsNewLine(source: string, lineStart: number, tok: IToken, logicalIndent: number): boolean {
+  const type = tok.tokenType;
+  if (lineStartKeywords.has(type)) return true;
+  if (type === RParen || type === RBracket || type === DoubleRBracket) return false;
+  return indentationWidth(source, lineStart, tok.startOffset) <= logicalIndent;
 }

@@ -63,13 +63,28 @@ describe("indentation", () => {
 
 describe("line joining", () => {
   it("continues lines inside parentheses and brackets (unlike NESTML)", () => {
-    expect(layoutOf("model a:\n    update:\n        x = (1 +\n   2) * v[\n1]\n")).toBe(
+    expect(layoutOf("model a:\n    update:\n        x = (1 +\n            2) * v[\n  # comment\n\n              1]\n")).toBe(
       "model a : NL IN update : NL IN x = ( 1 + 2 ) * v [ 1 ] NL DE DE",
+    );
+    // A closing bracket may sit under the line that opened it.
+    expect(layoutOf("model a:\n    update:\n        x = (\n            1\n        )\n        y = 2\n")).toBe(
+      "model a : NL IN update : NL IN x = ( 1 ) NL y = 2 NL DE DE",
     );
   });
 
+  it("ends a line with an unclosed bracket when the next line is not indented deeper", () => {
+    const src = "model a:\n    update:\n        x = foo(1, 2\n        y = 3\n        z = 4\n";
+    expect(layoutOf(src)).toBe("model a : NL IN update : NL IN x = foo ( 1 , 2 NL y = 3 NL z = 4 NL DE DE");
+    const r = parse(src, "t.spk");
+    expect(r.diagnostics.map((d) => `${d.range.start.line}:${d.range.start.column} ${d.message}`)).toEqual([
+      "3:21 expected ')' after '2', found end of line",
+    ]);
+    // The missing ')' is inserted by recovery, so all three assignments are in the AST.
+    expect((r.file.models[0]!.blocks[0] as A.UpdateBlock).body.map((s) => s.kind)).toEqual(["Assignment", "Assignment", "Assignment"]);
+  });
+
   it("joins after a backslash and after a trailing comma", () => {
-    expect(layoutOf("model a:\n    update:\n        x = 1 + \\\n  2\n        f(a,\nb)\n")).toBe(
+    expect(layoutOf("model a:\n    update:\n        x = 1 + \\\n  2\n        f(a,\n          b)\n")).toBe(
       "model a : NL IN update : NL IN x = 1 + 2 NL f ( a , b ) NL DE DE",
     );
     expect(layoutOf("model a:\n    equations:\n        kernel g' = -g,\n               h' = -h\n")).toBe(
