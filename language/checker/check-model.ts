@@ -7,7 +7,7 @@ import { TIME_TYPE } from "../binder/builtins.js";
 import type { Reporter } from "../binder/reporter.js";
 import { keyOf, type ModelSymbols } from "../binder/symbols.js";
 import { ERROR, REAL, hasDimension, isNumeric, typeToString, unitOfType, unitType, type Type } from "../binder/types.js";
-import { divideUnits, powerUnit, sameDimension } from "../units/dimension.js";
+import { divideUnits, isDimensionless, powerUnit, sameDimension } from "../units/dimension.js";
 import { formatUnit } from "../units/format.js";
 import { evaluateConstant } from "./constant.js";
 import { Scope, type ModelContext, type Place } from "./context.js";
@@ -24,7 +24,9 @@ export function checkModel(symbols: ModelSymbols, report: Reporter): void {
 
   for (const block of [b.parameters, b.internals, b.state]) if (block) checkVariableBlock(x, block);
   checkPorts(x);
-  if (b.output?.attributes?.length) {
+  if (b.output?.portKind === "continuous") {
+    report.error("CONTINUOUS_OUTPUT", b.output, `continuous output ports are not supported (models emit spikes: 'output:' with 'spike')`);
+  } else if (b.output?.attributes?.length) {
     report.warning("LEGACY_SYNTAX", b.output, `output attributes such as spike(weight real, delay ms) are NESTML 8.0-8.2 syntax and are ignored`, "write just 'spike'");
   }
   checkEquations(x);
@@ -223,14 +225,7 @@ function checkKernel(x: ExpressionChecker, k: KernelDecl): void {
     } else {
       const baseType = requireStateOrders(x, def.lhs, "kernel ODE");
       if (baseType && def.lhs.name === sym.name && sym.declaration === k) sym.type = baseType;
-      if (baseType) {
-        for (let order = 0; order < def.lhs.order; order++) {
-          const v = s.variables.get(keyOf(def.lhs.name, order));
-          if (v && !isKernelUnit(v.type)) {
-            x.report.error("KERNEL_TYPE", v.nameNode, `'${v.key}' holds the value of kernel '${def.lhs.name}', so it must be real (untyped) or a power of 1/time, not ${typeToString(v.type)}`, "scale where the kernel is used: convolve(K, port) * 1 nS");
-          }
-        }
-      }
+      if (baseType) checkKernelOde(x, def.lhs, def.rhs, t);
       continue;
     }
     if (t.kind === "unit" && !isKernelUnit(t)) {
@@ -310,6 +305,37 @@ function checkDefinitionCycles(x: ExpressionChecker): void {
     }
   };
   for (const v of edges.keys()) if (!idx.has(v)) visit(v);
+}
+
+/**
+ * A kernel ODE `g' = ...` (order n): g, g', ... hold kernel values, so they must be real (untyped,
+ * as NESTML writes them) or powers of 1/time; the right-hand side must be in the unit of g^(n-1)
+ * per time, or in 1/time**n (NESTML's kernel_type rule), a plain number being cast with a warning.
+ */
+function checkKernelOde(x: ExpressionChecker, lhs: import("../ast.js").VariableRef, rhs: import("../ast.js").Expression, t: Type): void {
+  const s = x.ctx.symbols;
+  let ok = true;
+  for (let order = 0; order < lhs.order; order++) {
+    const v = s.variables.get(keyOf(lhs.name, order));
+    if (!v || v.type.kind === "error") {
+      ok = false;
+      continue;
+    }
+    if (!isKernelUnit(v.type)) {
+      ok = false;
+      x.report.error("KERNEL_TYPE", v.nameNode, `'${v.key}' holds values of kernel '${lhs.name}', so its type must be real (untyped) or a power of 1/time (such as ${formatUnit(powerUnit(MS_UNIT, -order || -1))}), not ${typeToString(v.type)}`, "scale the kernel where it is used: convolve(K, port) * 1 nS");
+    }
+  }
+  if (!ok || t.kind === "error" || !isNumeric(t)) return;
+  const top = unitOfType(s.variables.get(keyOf(lhs.name, lhs.order - 1))!.type)!;
+  const expected = [divideUnits(top, MS_UNIT), powerUnit(MS_UNIT, -lhs.order)];
+  const ru = unitOfType(t)!;
+  if (expected.some((e) => sameDimension(ru, e))) return;
+  if (hasDimension(t)) {
+    x.report.error("KERNEL_TYPE", rhs, `the kernel ODE for '${keyOf(lhs.name, lhs.order)}' must have unit ${formatUnit(expected[0]!)}, but its right-hand side is in ${typeToString(t)}`);
+  } else {
+    x.report.warning("IMPLICIT_CAST", rhs, `implicit cast: the right-hand side (${typeToString(t)}) of the kernel ODE for '${keyOf(lhs.name, lhs.order)}' is taken as ${formatUnit(expected[0]!)}`);
+  }
 }
 
 /** Kernels are untyped (dimensionless) or 1/time**k (NESTML's kernel_type rule). */

@@ -40,7 +40,7 @@ export function formatUnit(u: Unit): string {
       if (name) return `${name}/${tq}`;
     }
   }
-  for (const p of [2, 3, -1, -2, 0.5, -0.5]) {
+  for (const p of [2, 3, -1, -2, 0.5, -0.5, 1.5, -1.5]) {
     const name = singleName(powerUnit(u, 1 / p));
     if (name) return p === -1 ? `1/${name}` : p < 0 ? `1/${name}**${fmtExp(-p)}` : `${name}**${fmtExp(p)}`;
     for (const q of [1, 2]) {
@@ -63,7 +63,7 @@ export function formatUnit(u: Unit): string {
 const PRODUCT_BASES = ["mV", "pA", "ms", "nS", "pF", "s", "V", "A"];
 
 function fmtExp(n: number): string {
-  return Number.isInteger(n) ? String(n) : n === 0.5 ? "(1/2)" : `(${n})`;
+  return Number.isInteger(n) ? String(n) : n === 0.5 ? "(1/2)" : n === 1.5 ? "(3/2)" : `(${n})`;
 }
 
 /** The unit expression as written (normalised spacing): `mV/ms`, `1/ms`, `nS**2`. */

@@ -57,6 +57,28 @@ for (const [name, dims, scale] of NAMED) {
   }
 }
 
+/**
+ * Long names (astropy's aliases, which NESTML registers too): `Volt`, `siemens`, `millivolt`. Only
+ * names unlikely to be variable names are included (no `amp`, `second`, `meter`, `gram`, `mole`).
+ */
+const LONG_NAMES: ReadonlyArray<readonly [string, string]> = [
+  ["Volt", "V"], ["volt", "V"], ["Ampere", "A"], ["ampere", "A"], ["Siemens", "S"], ["siemens", "S"],
+  ["Farad", "F"], ["farad", "F"], ["Hertz", "Hz"], ["hertz", "Hz"], ["Watt", "W"], ["watt", "W"],
+  ["Joule", "J"], ["joule", "J"], ["Coulomb", "C"], ["coulomb", "C"], ["Newton", "N"], ["newton", "N"],
+  ["Kelvin", "K"], ["kelvin", "K"], ["Henry", "H"], ["henry", "H"], ["Tesla", "T"], ["tesla", "T"],
+  ["Weber", "Wb"], ["weber", "Wb"], ["Pascal", "Pa"], ["pascal", "Pa"], ["candela", "cd"],
+];
+const LONG_PREFIXES: ReadonlyArray<readonly [string, number]> = [
+  ["kilo", 1e3], ["mega", 1e6], ["giga", 1e9], ["milli", 1e-3], ["micro", 1e-6], ["nano", 1e-9], ["pico", 1e-12], ["femto", 1e-15],
+];
+for (const [long, short] of LONG_NAMES) {
+  const base = table.get(short)!;
+  table.set(long, base);
+  if (long[0] === long[0]!.toLowerCase()) {
+    for (const [prefix, factor] of LONG_PREFIXES) table.set(prefix + long, { dims: base.dims, scale: base.scale * factor });
+  }
+}
+
 /** The unit called `name` (`mV`, `GOhm`, `mmol`), or undefined. */
 export function lookupUnit(name: string): Unit | undefined {
   return table.get(name);

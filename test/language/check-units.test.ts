@@ -17,7 +17,9 @@ describe("unit system", () => {
     expect(lookupUnit("min")).toBeUndefined();
     expect(lookupUnit("h")).toBeUndefined();
     expect(lookupUnit("d")).toBeUndefined();
-    expect(lookupUnit("volt")).toBeUndefined();
+    expect(lookupUnit("volts")).toBeUndefined();
+    expect(lookupUnit("Volt")).toEqual(lookupUnit("V"));
+    expect(lookupUnit("millivolt")).toEqual(lookupUnit("mV"));
   });
 
   it("derives compatible dimensions", () => {
