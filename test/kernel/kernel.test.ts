@@ -1,7 +1,7 @@
 /**
  * Drives the built kernel (dist/kernel/main.js) over zeromq, as Jupyter would, without Python.
  */
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -210,10 +210,21 @@ describe("spikelab kernel over zeromq", () => {
     expect((search.reply.content["history"] as unknown[]).length).toBe(1);
   });
 
+  /** Runs `code` after the cell has written a marker file, and resolves once the cell is running. */
+  async function startBlockingCell(code: string): Promise<{ running: ReturnType<KernelClient["execute"]> }> {
+    const marker = path.join(mkdtempSync(path.join(tmpdir(), "spikelab-running-")), "running");
+    const running = kernel.execute(`require("node:fs").writeFileSync(${JSON.stringify(marker)}, "1");\n${code}`);
+    for (let waited = 0; !existsSync(marker); waited += 20) {
+      if (waited > 30_000) throw new Error("the cell never started");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 100)); // well inside the loop / the await
+    return { running }; // wrapped: returning the promise itself would make the caller wait for the cell
+  }
+
   it("interrupts an infinite loop with interrupt_request (control channel) and keeps the session", async () => {
     await kernel.execute("let spins = 0;");
-    const running = kernel.execute("while (true) { spins++; }");
-    await new Promise((r) => setTimeout(r, 800));
+    const { running } = await startBlockingCell("while (true) { spins++; }");
     const interrupt = await kernel.request("interrupt_request", {}, { channel: "control", timeoutMs: 10_000 });
     expect(interrupt.reply.content["status"]).toBe("ok");
     const { reply, outputs } = await running;
@@ -225,12 +236,10 @@ describe("spikelab kernel over zeromq", () => {
   });
 
   it("interrupts with SIGINT (interrupt_mode signal), also a cell awaiting forever", async () => {
-    const spinning = kernel.execute("for (;;) {}");
-    await new Promise((r) => setTimeout(r, 500));
+    const { running: spinning } = await startBlockingCell("for (;;) {}");
     kernel.child.kill("SIGINT");
     expect((await spinning).reply.content["ename"]).toBe("KeyboardInterrupt");
-    const waiting = kernel.execute("await new Promise(() => {});");
-    await new Promise((r) => setTimeout(r, 500));
+    const { running: waiting } = await startBlockingCell("await new Promise(() => {});");
     kernel.child.kill("SIGINT");
     expect((await waiting).reply.content["ename"]).toBe("KeyboardInterrupt");
     const after = await kernel.execute("answer");
