@@ -230,12 +230,20 @@ export interface NeuronPopulation {
   /**
    * Recomputes internals and propagators for resolution `dt` (ms) after parameters changed or before
    * a run. Cheap to call; the kernel calls it at the start of every `simulate` and after `set`.
+   * (v5) Required after any change to a parameter (or internal) array: `update` may use the values
+   * seen by the last `prepare` (compiled kernels fold population-uniform values into the code).
+   * State arrays may be changed freely between updates.
    */
   prepare(dt: number): void;
   /** Advances every neuron through steps origin+from ... origin+to-1 (NEST's `update(origin, from, to)`). */
   update(origin: number, from: number, to: number, io: PopulationIO): void;
   /** The value of recordable `name` of neuron `i` after the last completed step. */
   read(name: string, i: number): number;
+  /**
+   * (v5) Source of the update() specialized by the last `prepare` (population-uniform parameters,
+   * internals and propagators folded into literals), for inspection; undefined before prepare.
+   */
+  readonly specializedSource?: string;
 }
 
 /** An event-driven synapse model compiled from the language (static_synapse, stdp_synapse, ...). */

@@ -81,16 +81,31 @@ function lowerStatement(ctx: BodyContext, s: Statement, locals: Set<string>, ind
     case "Return":
       return [`${indent}return${s.value ? ` ${expr(ctx, s.value, locals)}` : ""};`];
     case "If": {
+      // Conditions that fold to a constant (e.g. a boolean parameter in a specialized kernel) keep
+      // only the branch that can run.
       const out: string[] = [];
-      s.branches.forEach((b, k) => {
-        out.push(`${indent}${k === 0 ? "if" : "} else if"} (${expr(ctx, b.condition, locals)}) {`);
+      let opened = false;
+      for (const b of s.branches) {
+        const c = ctx.resolve(toIr(b.condition, { model: m, locals }));
+        const constant = c.k === "bool" ? c.v : c.k === "num" ? c.v !== 0 : undefined;
+        if (constant === false) continue;
+        if (constant === true) {
+          if (!opened) return [`${indent}{`, ...lowerBody(ctx, b.body, locals, indent + "  "), `${indent}}`];
+          out.push(`${indent}} else {`);
+          out.push(...lowerBody(ctx, b.body, locals, indent + "  "));
+          out.push(`${indent}}`);
+          return out;
+        }
+        out.push(`${indent}${opened ? "} else if" : "if"} (${printJs(c, ctx.refs, ctx.calls)}) {`);
         out.push(...lowerBody(ctx, b.body, locals, indent + "  "));
-      });
+        opened = true;
+      }
       if (s.elseBody) {
+        if (!opened) return [`${indent}{`, ...lowerBody(ctx, s.elseBody, locals, indent + "  "), `${indent}}`];
         out.push(`${indent}} else {`);
         out.push(...lowerBody(ctx, s.elseBody, locals, indent + "  "));
       }
-      out.push(`${indent}}`);
+      if (opened) out.push(`${indent}}`);
       return out;
     }
     case "For": {

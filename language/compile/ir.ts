@@ -35,6 +35,14 @@ const isNum = (x: Ir, v?: number): x is { k: "num"; v: number } => x.k === "num"
 
 /** Builds a binary node, folding constants and the neutral elements of + - * / **. */
 export function bin(op: string, a: Ir, b: Ir): Ir {
+  if (op === "&&" || op === "||") {
+    const ca = a.k === "bool" ? a.v : a.k === "num" ? a.v !== 0 : undefined;
+    if (ca !== undefined) {
+      if (op === "&&") return ca ? b : { k: "bool", v: false };
+      return ca ? { k: "bool", v: true } : b;
+    }
+    return { k: "bin", op, a, b };
+  }
   if (a.k === "num" && b.k === "num") {
     const r = foldBinary(op, a.v, b.v);
     if (r !== undefined) return typeof r === "boolean" ? { k: "bool", v: r } : num(r);

@@ -12,11 +12,11 @@
  *   9. continuous inputs read for the next step.
  */
 import type { Expression } from "../ast.js";
-import type { NeuronModel, NeuronPopulation, PortSpec, VariableSpec } from "../../runtime/model-abi.js";
+import type { NeuronModel, NeuronPopulation, PopulationIO, PortSpec, VariableSpec } from "../../runtime/model-abi.js";
 import { lowerBody, printCall, expr, localName, type BodyContext } from "./body.js";
 import { applyExtensions, type EpropInfo } from "./extensions.js";
 import { HELPERS } from "./helpers.js";
-import { bin, mentions, num, ZERO, type Ir } from "./ir.js";
+import { bin, mapRefs, mentions, num, ZERO, type Ir } from "./ir.js";
 import { CompileError, storageName, tidy, toIr, typeInfo, walkStatements, type ModelInfo, type VarInfo } from "./model-info.js";
 import { isDimensionless } from "../units/dimension.js";
 import { toKernelScale } from "../units/kernel-scale.js";
@@ -152,9 +152,17 @@ function generate(
   // ---- reference printing ------------------------------------------------------------------
   const sizeOf = new Map<string, number>();
   for (const v of m.vars.values()) if (v.vectorSize) sizeOf.set(v.name, vectorSize(v.name));
+  /** Population-uniform values folded into a specialized update() (see specializer below); null = generic. */
+  let consts = null as Map<string, number> | null;
+  /** A per-neuron array read, or its folded value in a specialized kernel. */
+  const cell = (name: string): string => {
+    const v = consts?.get(name);
+    return v !== undefined ? numberLit(v) : `${arr(name)}[i]`;
+  };
   const baseRefs = (time: string): RefPrinter => (r, print) => {
     switch (r.kind) {
       case "state": case "parameter": case "internal": {
+        if (!r.index && consts?.has(r.name)) return numberLit(consts.get(r.name)!);
         if (r.index) return `${arr(r.name)}[i * ${sizeOf.get(r.name) ?? 1} + ${print(r.index)}]`;
         return `${arr(r.name)}[i]`;
       }
@@ -180,7 +188,12 @@ function generate(
         return undefined;
     }
   };
-  const resolve = (x: Ir) => resolveConvolutionsIn(sys, x);
+  const resolve = (x: Ir) => {
+    const y = resolveConvolutionsIn(sys, x);
+    if (!consts) return y;
+    const c = consts;
+    return mapRefs(y, (r) => ((r.kind === "parameter" || r.kind === "internal") && !r.index && c.has(r.name) ? num(c.get(r.name)!) : r));
+  };
 
   // ---- statement bodies ------------------------------------------------------------------------
   let handlerPort: string | undefined; // set while lowering an onReceive body
@@ -224,10 +237,10 @@ function generate(
       g.rows.forEach((s, r) => {
         const terms: string[] = [];
         g.cols.forEach((_, c) => {
-          if (reach[r]![c]) terms.push(`P${g.id}_${r}_${c}[i] * x${c}`);
+          if (reach[r]![c]) terms.push(`${cell(`__P${g.id}_${r}_${c}`)} * x${c}`);
         });
         g.cols.forEach((_, c) => {
-          if (reach[r]![c] && cNames[c]) terms.push(`Q${g.id}_${r}_${c}[i] * ${cNames[c]}`);
+          if (reach[r]![c] && cNames[c]) terms.push(`${cell(`__Q${g.id}_${r}_${c}`)} * ${cNames[c]}`);
         });
         const sc = scaleOf(s);
         lines.push(`${ii}${arr(s)}[i] = ${terms.join(" + ") || "0"}${sc !== 1 ? ` / ${sc}` : ""};`);
@@ -235,7 +248,7 @@ function generate(
     } else {
       lines.push(`${ii}const y = Y${g.id};`);
       g.cols.forEach((s, k) => lines.push(`${ii}y[${k}] = ${arr(s)}[i]${scaleOf(s) !== 1 ? ` * ${scaleOf(s)}` : ""};`));
-      if (sys.solver === "rk45") lines.push(`${ii}HINT${g.id}[i] = H.rk45(deriv${g.id}, i, t, y, dt, HINT${g.id}[i], gsl_abs_error_tol[i], gsl_rel_error_tol[i], S${g.id});`);
+      if (sys.solver === "rk45") lines.push(`${ii}HINT${g.id}[i] = H.rk45(deriv${g.id}, i, t, y, dt, HINT${g.id}[i], ${cell("gsl_abs_error_tol")}, ${cell("gsl_rel_error_tol")}, S${g.id});`);
       else lines.push(`${ii}H.${sys.solver}(deriv${g.id}, i, t, y, dt, S${g.id});`);
       g.rows.forEach((s, k) => lines.push(`${ii}${arr(s)}[i] = y[${k}]${scaleOf(s) !== 1 ? ` / ${scaleOf(s)}` : ""};`));
     }
@@ -243,25 +256,30 @@ function generate(
     return lines;
   }
 
-  const updateLines = m.update ? lowerBody(ctxMain, m.update.body, new Set(), "        ") : [];
   const sortedHandlers = [...m.onReceive].sort((a, b) => priority(b) - priority(a));
-  const handlerLines: string[] = [];
-  for (const h of sortedHandlers) {
-    const p = h.port.name;
-    if (!spikePorts.some((s) => s.name === p)) throw new CompileError(`onReceive(${p}): not a spike port`, h.range);
-    handlerPort = p;
-    needsCount.add(p);
-    handlerLines.push(`        if (n_${p} > 0) { // onReceive(${p})`);
-    handlerLines.push(...lowerBody(ctxMain, h.body, new Set(), "          "));
-    handlerLines.push("        }");
-    handlerPort = undefined;
-  }
-  const conditionLines: string[] = [];
-  for (const c of m.onCondition) {
-    conditionLines.push(`        if (${expr(ctxMain, c.condition, new Set())}) { // onCondition`);
-    conditionLines.push(...lowerBody(ctxMain, c.body, new Set(), "          "));
-    conditionLines.push("        }");
-  }
+  /** Lowers update, onReceive and onCondition (again for each specialization: constants fold). */
+  const lowerBodies = () => {
+    const updateLines = m.update ? lowerBody(ctxMain, m.update.body, new Set(), "        ") : [];
+    const handlerLines: string[] = [];
+    for (const h of sortedHandlers) {
+      const p = h.port.name;
+      if (!spikePorts.some((s) => s.name === p)) throw new CompileError(`onReceive(${p}): not a spike port`, h.range);
+      handlerPort = p;
+      needsCount.add(p);
+      handlerLines.push(`        if (n_${p} > 0) { // onReceive(${p})`);
+      handlerLines.push(...lowerBody(ctxMain, h.body, new Set(), "          "));
+      handlerLines.push("        }");
+      handlerPort = undefined;
+    }
+    const conditionLines: string[] = [];
+    for (const c of m.onCondition) {
+      conditionLines.push(`        if (${expr(ctxMain, c.condition, new Set())}) { // onCondition`);
+      conditionLines.push(...lowerBody(ctxMain, c.body, new Set(), "          "));
+      conditionLines.push("        }");
+    }
+    return { updateLines, handlerLines, conditionLines };
+  };
+  lowerBodies(); // creates the propagator groups and port needs before anything is printed
   const functionLines: string[] = [];
   for (const [name, f] of m.functions) {
     const params = f.parameters.map((p) => p.name.name);
@@ -330,22 +348,24 @@ function generate(
     const cNonZero = g.c!.map((c) => !(c.k === "num" && c.v === 0));
     g.rows.forEach((_, r) => g.cols.forEach((__, c) => {
       if (!reach[r]![c]) return;
-      L.push(`  const P${g.id}_${r}_${c} = vec("__P${g.id}_${r}_${c}", 1, 0);`);
+      L.push(`  const __P${g.id}_${r}_${c} = vec("__P${g.id}_${r}_${c}", 1, 0);`);
       hidden.push(`__P${g.id}_${r}_${c}`);
       if (cNonZero[c]) {
-        L.push(`  const Q${g.id}_${r}_${c} = vec("__Q${g.id}_${r}_${c}", 1, 0);`);
+        L.push(`  const __Q${g.id}_${r}_${c} = vec("__Q${g.id}_${r}_${c}", 1, 0);`);
         hidden.push(`__Q${g.id}_${r}_${c}`);
       }
     }));
   }
+  const scratchLines: string[] = [];
   for (const g of numeric) {
-    L.push(`  // ${g.label}: numeric integration scratch (no allocation per step)`);
-    L.push(`  const Y${g.id} = new Float64Array(${g.cols.length}), S${g.id} = new H.OdeScratch(${g.cols.length});`);
+    scratchLines.push(`  // ${g.label}: numeric integration scratch (no allocation per step)`);
+    scratchLines.push(`  const Y${g.id} = new Float64Array(${g.cols.length}), S${g.id} = new H.OdeScratch(${g.cols.length});`);
     if (sys.solver === "rk45") {
       hidden.push(`__hint${g.id}`);
       L.push(`  const HINT${g.id} = vec("__hint${g.id}", 1, 0);`);
     }
   }
+  L.push(...scratchLines);
   if (flush) {
     L.push("  // flush events (NEST's FlushEventMechanism)");
     hiddenArray("__last_event_step");
@@ -362,6 +382,7 @@ function generate(
   L.push(...functionLines);
 
   // Derivative functions of numeric groups.
+  const derivLines: string[] = [];
   for (const g of numeric) {
     const index = new Map(g.cols.map((s, k) => [s, k]));
     const dref: RefPrinter = (r, print) => {
@@ -369,14 +390,15 @@ function generate(
       if (r.kind === "time") return "tt";
       return refs(r, print);
     };
-    L.push(`  // right-hand side of ${g.label}`);
-    L.push("  function deriv" + g.id + "(i, tt, y, dy) {");
+    derivLines.push(`  // right-hand side of ${g.label}`);
+    derivLines.push("  function deriv" + g.id + "(i, tt, y, dy) {");
     g.cols.forEach((s, k) => {
       const f = rhsOf.get(s)!;
-      L.push(`    dy[${k}] = ${printJs(resolve(f), dref, calls)};`);
+      derivLines.push(`    dy[${k}] = ${printJs(resolve(f), dref, calls)};`);
     });
-    L.push("  }");
+    derivLines.push("  }");
   }
+  L.push(...derivLines);
 
   // prepare
   L.push("");
@@ -426,96 +448,102 @@ function generate(
     L.push(`        if (now !== key) { ({ P, Q } = H.propagators(A, ${k}, h)); key = now; }`);
     g.rows.forEach((_, r) => g.cols.forEach((__, c) => {
       if (!reach[r]![c]) return;
-      L.push(`        P${g.id}_${r}_${c}[i] = P[${r * k + c}];`);
-      if (cNonZero[c]) L.push(`        Q${g.id}_${r}_${c}[i] = Q[${r * k + c}];`);
+      L.push(`        __P${g.id}_${r}_${c}[i] = P[${r * k + c}];`);
+      if (cNonZero[c]) L.push(`        __Q${g.id}_${r}_${c}[i] = Q[${r * k + c}];`);
     }));
     L.push("      }");
     L.push("    }");
   }
   L.push("  }");
 
-  // update
-  L.push("");
-  L.push("  function update(origin, from, to, io) {");
-  L.push("    const slots = io.ringSlots, out = io.out, rng = io.rng;");
-  spikePorts.forEach((p, k) => {
-    L.push(`    const ring_${p.name} = io.spikeRings[${k}];`);
-  });
-  const countPorts = spikePorts.filter((p) => needsCount.has(p.name));
-  for (const p of countPorts) L.push(`    const count_${p.name} = io.countRings[${spikePorts.indexOf(p)}];`);
-  currentPorts.forEach((p, k) => L.push(`    const cur_${p.name} = io.currentRings[${k}];`));
-  L.push("    for (let lag = from; lag < to; lag++) {");
-  L.push("      const step = origin + lag, t = step * dt, base = (step % slots) * n;");
-  L.push("      for (let i = 0; i < n; i++) {");
-  L.push("        const j = base + i;");
-  if (spikePorts.length) L.push("        // 1. spikes arriving in this step");
-  for (const p of spikePorts) {
-    L.push(`        const w_${p.name} = ring_${p.name}[j]; ring_${p.name}[j] = 0;`);
-    L.push(`        const sp_${p.name} = ${p.scale === 1 ? `w_${p.name}` : `w_${p.name} * ${p.scale}`};${p.typed ? "" : " // untyped port: weight per second, in 1/ms"}`);
-    if (needsCount.has(p.name)) L.push(`        const n_${p.name} = count_${p.name}[j]; count_${p.name}[j] = 0;`);
-  }
-  for (const p of currentPorts.filter((q) => ratePorts.has(q.name))) {
-    L.push(`        in_${p.name}[i] = cur_${p.name}[j]${p.scale !== 1 ? ` * ${p.scale}` : ""}; cur_${p.name}[j] = 0; // rate port: used in this step`);
-  }
-  const emits = m.emitsSpikes || flush || eprop;
-  if (emits) L.push("        let spiked = 0;");
-  if (kernelGroup) {
-    L.push("        // 2. kernel states: values at the end of this step (assigned after the handlers)");
-    const g = kernelGroup;
-    const reach = reachability(g);
-    g.rows.forEach((s, r) => {
-      const terms = g.cols.map((c, ci) => (reach[r]![ci] ? `P${g.id}_${r}_${ci}[i] * ${arr(c)}[i]` : undefined)).filter(Boolean);
-      L.push(`        const next_${arr(s)} = ${terms.join(" + ")};`);
+  /** The update() function; with `consts` set, population-uniform values are folded in. */
+  const updateFunction = (): string[] => {
+    const { updateLines, handlerLines, conditionLines } = lowerBodies();
+    const U: string[] = [];
+    U.push("  function update(origin, from, to, io) {");
+    U.push("    const slots = io.ringSlots, out = io.out, rng = io.rng;");
+    spikePorts.forEach((p, k) => {
+      U.push(`    const ring_${p.name} = io.spikeRings[${k}];`);
     });
-  }
-  if (updateLines.length) {
-    L.push("        // 3. update block");
-    L.push(...updateLines);
-  }
-  if (handlerLines.length) {
-    L.push("        // 4. onReceive handlers (descending priority)");
-    L.push(...handlerLines);
-  }
-  if (kernelGroup || sys.deltaJumps.length) {
-    L.push("        // 5. kernel states assigned, then this step's spikes applied");
-    for (const s of kernelStates) {
-      const jump = jumpArrays.filter((j) => j.state === s);
-      const port = m.ports.find((p) => p.name === jump[0]?.port);
-      const w = port ? (port.typed ? `sp_${port.name}` : `w_${port.name}`) : "0";
-      L.push(`        ${arr(s)}[i] = next_${arr(s)}${jump.length ? ` + ${w} * ${arr(jump[0]!.array)}[i]` : ""};`);
+    const countPorts = spikePorts.filter((p) => needsCount.has(p.name));
+    for (const p of countPorts) U.push(`    const count_${p.name} = io.countRings[${spikePorts.indexOf(p)}];`);
+    currentPorts.forEach((p, k) => U.push(`    const cur_${p.name} = io.currentRings[${k}];`));
+    U.push("    for (let lag = from; lag < to; lag++) {");
+    U.push("      const step = origin + lag, t = step * dt, base = (step % slots) * n;");
+    U.push("      for (let i = 0; i < n; i++) {");
+    U.push("        const j = base + i;");
+    if (spikePorts.length) U.push("        // 1. spikes arriving in this step");
+    for (const p of spikePorts) {
+      U.push(`        const w_${p.name} = ring_${p.name}[j]; ring_${p.name}[j] = 0;`);
+      U.push(`        const sp_${p.name} = ${p.scale === 1 ? `w_${p.name}` : `w_${p.name} * ${p.scale}`};${p.typed ? "" : " // untyped port: weight per second, in 1/ms"}`);
+      if (needsCount.has(p.name)) U.push(`        const n_${p.name} = count_${p.name}[j]; count_${p.name}[j] = 0;`);
     }
-    for (const d of sys.deltaJumps) {
-      const port = m.ports.find((p) => p.name === d.port)!;
-      const w = port.typed ? `sp_${port.name}` : `w_${port.name}`;
-      const sc = m.vars.get(d.state)?.storageScale ?? 1;
-      L.push(`        ${arr(d.state)}[i] += ${w} * ${printJs(d.coefficient, refs, calls)}${sc !== 1 ? ` / ${sc}` : ""}; // delta kernel`);
+    for (const p of currentPorts.filter((q) => ratePorts.has(q.name))) {
+      U.push(`        in_${p.name}[i] = cur_${p.name}[j]${p.scale !== 1 ? ` * ${p.scale}` : ""}; cur_${p.name}[j] = 0; // rate port: used in this step`);
     }
-  }
-  if (eprop) {
-    L.push("        // 6. e-prop point (after the membrane update, before threshold/reset)");
-    L.push(...epropLines(eprop, (x) => printJs(resolve(x), refs, calls)));
-  }
-  if (conditionLines.length) {
-    L.push("        // 7. onCondition blocks");
-    L.push(...conditionLines);
-  }
-  if (eprop?.role === "recurrent") L.push("        __eprop_z[i] = spiked;");
-  if (flush) {
-    L.push("        // 8. flush rule: after flush_event_send_interval without any event (only once spiked)");
-    L.push("        if (spiked) __last_event_step[i] = step;");
-    L.push("        else if (__last_event_step[i] > 0 && step - __last_event_step[i] >= __flush_steps[i]) {");
-    L.push("          out.push(i, lag, 1, true);");
-    L.push("          __last_event_step[i] = step;");
-    L.push("        }");
-  }
-  if (currentPorts.some((p) => !ratePorts.has(p.name))) {
-    L.push("        // 9. continuous inputs: used in the next step (NEST's CurrentEvent timing)");
-    for (const p of currentPorts.filter((q) => !ratePorts.has(q.name))) L.push(`        in_${p.name}[i] = cur_${p.name}[j]${p.scale !== 1 ? ` * ${p.scale}` : ""}; cur_${p.name}[j] = 0;`);
-  }
-  L.push("      }");
-  if (eprop) L.push("      if (io.eprop) io.eprop.afterStep(step);");
-  L.push("    }");
-  L.push("  }");
+    const emits = m.emitsSpikes || flush || eprop;
+    if (emits) U.push("        let spiked = 0;");
+    if (kernelGroup) {
+      U.push("        // 2. kernel states: values at the end of this step (assigned after the handlers)");
+      const g = kernelGroup;
+      const reach = reachability(g);
+      g.rows.forEach((s, r) => {
+        const terms = g.cols.map((c, ci) => (reach[r]![ci] ? `${cell(`__P${g.id}_${r}_${ci}`)} * ${arr(c)}[i]` : undefined)).filter(Boolean);
+        U.push(`        const next_${arr(s)} = ${terms.join(" + ")};`);
+      });
+    }
+    if (updateLines.length) {
+      U.push("        // 3. update block");
+      U.push(...updateLines);
+    }
+    if (handlerLines.length) {
+      U.push("        // 4. onReceive handlers (descending priority)");
+      U.push(...handlerLines);
+    }
+    if (kernelGroup || sys.deltaJumps.length) {
+      U.push("        // 5. kernel states assigned, then this step's spikes applied");
+      for (const s of kernelStates) {
+        const jump = jumpArrays.filter((j) => j.state === s);
+        const port = m.ports.find((p) => p.name === jump[0]?.port);
+        const w = port ? (port.typed ? `sp_${port.name}` : `w_${port.name}`) : "0";
+        U.push(`        ${arr(s)}[i] = next_${arr(s)}${jump.length ? ` + ${w} * ${cell(jump[0]!.array)}` : ""};`);
+      }
+      for (const d of sys.deltaJumps) {
+        const port = m.ports.find((p) => p.name === d.port)!;
+        const w = port.typed ? `sp_${port.name}` : `w_${port.name}`;
+        const sc = m.vars.get(d.state)?.storageScale ?? 1;
+        U.push(`        ${arr(d.state)}[i] += ${w} * ${printJs(resolve(d.coefficient), refs, calls)}${sc !== 1 ? ` / ${sc}` : ""}; // delta kernel`);
+      }
+    }
+    if (eprop) {
+      U.push("        // 6. e-prop point (after the membrane update, before threshold/reset)");
+      U.push(...epropLines(eprop, (x) => printJs(resolve(x), refs, calls)));
+    }
+    if (conditionLines.length) {
+      U.push("        // 7. onCondition blocks");
+      U.push(...conditionLines);
+    }
+    if (eprop?.role === "recurrent") U.push("        __eprop_z[i] = spiked;");
+    if (flush) {
+      U.push("        // 8. flush rule: after flush_event_send_interval without any event (only once spiked)");
+      U.push("        if (spiked) __last_event_step[i] = step;");
+      U.push(`        else if (__last_event_step[i] > 0 && step - __last_event_step[i] >= ${cell("__flush_steps")}) {`);
+      U.push("          out.push(i, lag, 1, true);");
+      U.push("          __last_event_step[i] = step;");
+      U.push("        }");
+    }
+    if (currentPorts.some((p) => !ratePorts.has(p.name))) {
+      U.push("        // 9. continuous inputs: used in the next step (NEST's CurrentEvent timing)");
+      for (const p of currentPorts.filter((q) => !ratePorts.has(q.name))) U.push(`        in_${p.name}[i] = cur_${p.name}[j]${p.scale !== 1 ? ` * ${p.scale}` : ""}; cur_${p.name}[j] = 0;`);
+    }
+    U.push("      }");
+    if (eprop) U.push("      if (io.eprop) io.eprop.afterStep(step);");
+    U.push("    }");
+    U.push("  }");
+    return U;
+  };
+  L.push("");
+  L.push(...updateFunction());
 
   // read
   L.push("");
@@ -543,6 +571,73 @@ function generate(
   } catch (e) {
     throw new CompileError(`internal: generated code for ${name} does not compile: ${(e as Error).message}`, m.decl.range, "INTERNAL");
   }
+
+  // ---- specialization: fold population-uniform parameters, internals and propagators -------------
+  // prepare() checks which of these arrays hold one value across the population; update() is then
+  // re-generated with those values as literals (cached per value set), so `E_L / tau_m` and P·x with
+  // constant P compile to constants. The generic kernel above stays the readable reference.
+  const foldable = [
+    ...storage.filter((v) => (v.block === "parameters" || v.block === "internals") && !sizeOf.has(v.name)).map((v) => v.name),
+    ...hidden.filter((h) => /^__(P|Q|J_|kJ_|kC_|flush_steps)/.test(h)),
+  ];
+  const aliases = [
+    ...storage.map((v) => v.name),
+    ...hidden,
+  ].map((nm) => `  const ${arr(nm)} = arrays[${JSON.stringify(nm)}];`);
+  for (const p of currentPorts) aliases.push(`  const in_${p.name} = arrays["__in_${p.name}"];`);
+  for (const g of numeric) if (sys.solver === "rk45") aliases.push(`  const HINT${g.id} = arrays["__hint${g.id}"];`);
+  const specializedSource = (values: Map<string, number>, dt: number): string => {
+    consts = values;
+    try {
+      return [
+        `// ${name}: update() specialized for population-uniform values (${values.size} folded).`,
+        '"use strict";',
+        `const dt = ${numberLit(dt)};`,
+        ...aliases,
+        ...scratchLines,
+        ...functionLines,
+        ...derivLines,
+        ...updateFunction(),
+        "return update;",
+      ].join("\n");
+    } finally {
+      consts = null;
+    }
+  };
+  type UpdateFn = NeuronPopulation["update"];
+  const cache = new Map<string, (H: unknown, arrays: Record<string, Float64Array>, n: number) => UpdateFn>();
+  const sources = new Map<string, string>();
+  const specialize = (arrays: Readonly<Record<string, Float64Array>>, n: number, dt: number): { update: UpdateFn; source: string } | undefined => {
+    if (n === 0) return undefined;
+    const values = new Map<string, number>();
+    for (const nm of foldable) {
+      const a = arrays[nm];
+      if (!a) continue;
+      const v = a[0]!;
+      if (!Number.isFinite(v) && !(v === Infinity || v === -Infinity)) continue;
+      let uniform = true;
+      for (let i = 1; i < n; i++) {
+        if (a[i] !== v) {
+          uniform = false;
+          break;
+        }
+      }
+      if (uniform) values.set(nm, v);
+    }
+    const key = `${dt}|${[...values].map(([k, v]) => `${k}=${v}`).join(",")}`;
+    let make = cache.get(key);
+    if (!make) {
+      if (cache.size >= 32) {
+        cache.clear(); // parameters that keep changing: stay bounded
+        sources.clear();
+      }
+      const src = specializedSource(values, dt);
+      make = new Function("H", "arrays", "n", src) as (H: unknown, arrays: Record<string, Float64Array>, n: number) => UpdateFn;
+      cache.set(key, make);
+      sources.set(key, src);
+    }
+    return { update: make(HELPERS, arrays as Record<string, Float64Array>, n), source: sources.get(key)! };
+  };
 
   const variables: VariableSpec[] = storage.map((v) => ({
     name: v.name,
@@ -592,7 +687,26 @@ function generate(
     receptorCount: Math.max(1, sr, cr),
     instantiate(n: number): NeuronPopulation {
       if (!Number.isInteger(n) || n < 0) throw new RangeError(`instantiate: n must be a non-negative integer, got ${n}`);
-      return factory(n);
+      const pop = factory(n);
+      let current = pop.update;
+      let source: string | undefined;
+      return {
+        n: pop.n,
+        arrays: pop.arrays,
+        read: pop.read,
+        get specializedSource() {
+          return source;
+        },
+        prepare(dt: number): void {
+          pop.prepare(dt);
+          const s = specialize(pop.arrays, n, dt);
+          current = s?.update ?? pop.update;
+          source = s?.source;
+        },
+        update(origin: number, from: number, to: number, io: PopulationIO): void {
+          current(origin, from, to, io);
+        },
+      };
     },
   };
 }

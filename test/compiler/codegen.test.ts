@@ -128,3 +128,36 @@ model kernels_neuron:
     expect(err).toBeLessThan(1e-9);
   });
 });
+
+describe("specialization of population-uniform values", () => {
+  test("prepare folds uniform parameters and propagators into update(); results equal the generic kernel", () => {
+    const m = neuron(compileModels(read("iaf_psc_exp"), "e.spk").models[0]!);
+    const uniform = new Driver(m, 4, 0.1, { I_e: 390 });
+    expect(uniform.pop.specializedSource).toContain("0.9900498337491681"); // P22 = e^{-0.1/10} as a literal
+    expect(uniform.pop.specializedSource).not.toContain("tau_m[i]");
+    // a population that differs in one neuron is folded only where values agree
+    const mixed = new Driver(m, 4, 0.1, { I_e: 390 });
+    mixed.pop.arrays.tau_m![3] = 10.000000001;
+    mixed.pop.arrays.tau_m![3] = 10; // back to uniform values, but through a different path
+    mixed.pop.arrays.C_m![2] = 251;
+    mixed.pop.prepare(0.1);
+    expect(mixed.pop.specializedSource).toContain("C_m[i]");
+    for (const d of [uniform, mixed]) d.spike("exc_spikes", 3, 80, 1);
+    uniform.run(400);
+    mixed.run(400);
+    for (const i of [0, 1, 3]) expect(mixed.get("V_m", i)).toBe(uniform.get("V_m", i));
+    expect(mixed.get("V_m", 2)).not.toBe(uniform.get("V_m", 2));
+    expect(uniform.events.length).toBeGreaterThanOrEqual(4);
+  });
+
+  test("a parameter change takes effect at the next prepare", () => {
+    const m = neuron(compileModels(read("iaf_psc_delta"), "d.spk").models[0]!);
+    const d = new Driver(m, 2, 0.1);
+    d.run(10);
+    expect(d.get("V_m")).toBe(-70);
+    d.pop.arrays.E_L!.fill(-60);
+    d.pop.prepare(0.1);
+    d.run(1);
+    expect(d.get("V_m")).toBeCloseTo(-70 + 10 * (1 - Math.exp(-0.01)), 12);
+  });
+});
