@@ -34,6 +34,7 @@ function brunel({ order = 2500, simtime = 1000, seed = 1234, progress = false } 
   const neuron_params = { C_m: 1.0, tau_m: tauMem, t_ref: 2.0, E_L: 0.0, V_reset: 0.0, V_m: 0.0, V_th: theta };
 
   const rssBefore = rss();
+  const buildCpu0 = process.cpuUsage();
   const t0 = performance.now();
   const sim = new Simulator({ resolution: dt, seed, progress });
   sim.setDefaults("iaf_psc_delta", neuron_params);
@@ -54,6 +55,7 @@ function brunel({ order = 2500, simtime = 1000, seed = 1234, progress = false } 
   sim.connect(nodes_in, all, { rule: "fixed_indegree", indegree: CI }, "inhibitory");
   sim.prepare();
   const buildTime = (performance.now() - t0) / 1000;
+  const buildCpu = process.cpuUsage(buildCpu0);
   const status = sim.getStatus();
 
   sim.kernel.timing = new Map();
@@ -82,6 +84,7 @@ function brunel({ order = 2500, simtime = 1000, seed = 1234, progress = false } 
     neurons: N,
     synapses: status.num_connections,
     build_s: buildTime,
+    build_cpu_s: (buildCpu.user + buildCpu.system) / 1e6,
     simulate_s: simTime,
     cpu_s: (cpu.user + cpu.system) / 1e6,
     rtf: simTime / (simtime / 1000),

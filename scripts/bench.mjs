@@ -111,11 +111,11 @@ if (results.brunel) {
   lines.push(`| rates E / I (Hz) | ${f(b.rate_e)} / ${f(b.rate_i)} | ${br ? f(br.rate_e) + " / " + f(br.rate_i) : "—"} |`);
   lines.push(`| spikes | ${b.spikes} | ${br ? br.spikes : "—"} |`);
   lines.push(`| delivered synaptic events / s (whole simulation) | ${e(b.events_per_s)} | ${br ? e(br.events_per_s) : "—"} |`);
-  lines.push(`| delivery phase alone (events / s) | ${e(b.delivery_events_per_s)} | — |`);
+  lines.push(`| delivery phase alone, CPU time (events / s) | ${e(b.delivery_events_per_s)} | — |`);
   lines.push(`| bytes per synapse (connectivity) | ${f(b.bytes_per_synapse)} | — |`);
   lines.push(`| peak RSS (MB) | ${f(b.peak_rss_mb, 0)} | — |`);
   if (br) lines.push(``, `Ratio Spikelab / Brian2 simulation time: **${f(b.simulate_s / br.simulate_s)}** (goal ≤ 0.5).`);
-  lines.push(``, `Spikelab phases (s): ${Object.entries(b.phases_s).map(([k, v]) => `${k} ${f(v)}`).join(", ")}.`, ``);
+  lines.push(``, `Spikelab phases (CPU s): ${Object.entries(b.phases_s).map(([k, v]) => `${k} ${f(v)}`).join(", ")}.`, ``);
 }
 if (results.cuba) {
   const c = results.cuba;

@@ -46,8 +46,9 @@ export class Kernel {
   maxDelaySteps = 1;
   ringSlots = 0;
   /**
-   * Wall time (ms) per phase when enabled (benchmarks): `update:<model>` per block model and
-   * `deliver` for spike delivery. Null (off) by default.
+   * CPU time (ms, process user+system) per phase when enabled (benchmarks): `update:<model>` per
+   * block model and `deliver` for spike delivery. CPU rather than wall time, so figures stay
+   * meaningful on a shared machine. Null (off) by default.
    */
   timing: Map<string, number> | null = null;
 
@@ -162,10 +163,10 @@ export class Kernel {
           bl.spikes.origin = origin;
           if (timing === null) bl.update(origin, a, b);
           else {
-            const t0 = performance.now();
+            const t0 = cpuMs();
             bl.update(origin, a, b);
             const key = `update:${bl.modelName}`;
-            timing.set(key, (timing.get(key) ?? 0) + performance.now() - t0);
+            timing.set(key, (timing.get(key) ?? 0) + cpuMs() - t0);
           }
         }
         for (const s of samplers) {
@@ -175,9 +176,9 @@ export class Kernel {
       }
       if (this.timing === null) this.gather();
       else {
-        const t0 = performance.now();
+        const t0 = cpuMs();
         this.gather();
-        this.timing.set("deliver", (this.timing.get("deliver") ?? 0) + performance.now() - t0);
+        this.timing.set("deliver", (this.timing.get("deliver") ?? 0) + cpuMs() - t0);
       }
       for (const h of hooks) h.afterUpdate?.(origin, from, to);
       this.step = origin + to;
@@ -218,4 +219,9 @@ export class Kernel {
       buf.clear();
     }
   }
+}
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
