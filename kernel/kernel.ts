@@ -275,7 +275,7 @@ export class Kernel {
       }
     }
     // As the Node REPL prints it: strings quoted, objects through util.inspect.
-    return { data: { "text/plain": inspect(value, { depth: 4, maxArrayLength: 100 }) }, metadata: {} };
+    return { data: { "text/plain": inspect(value, { depth: 2, maxArrayLength: 100, breakLength: 100 }) }, metadata: {} };
   }
 
   /** Waits for display work handed over by library code; an interrupt or failure there is the cell's error. */

@@ -64,7 +64,8 @@ describe("model cells", () => {
     expect(reply.content["status"], JSON.stringify(reply.content)).toBe("ok");
     expect(streamText(outputs, "stdout")).toMatch(/Installed neuron model cell_lif_neuron \(3 parameters, 1 state variable\)/);
     const use = await kernel.execute(
-      ['import { Simulator } from "spikelab";', "const sim = new Simulator({ resolution: 0.1 });", 'const pop = sim.create("cell_lif_neuron", 3);', "pop.length"].join("\n"),
+      // The runtime module a cell loads (require(esm)) is the one the kernel installed the model into.
+      ['import { Simulator } from "spikelab/dist/runtime/index.js";', "const sim = new Simulator({ resolution: 0.1 });", 'const pop = sim.create("cell_lif_neuron", 3);', "pop.length"].join("\n"),
     );
     expect(use.reply.content["status"], JSON.stringify(use.reply.content)).toBe("ok");
     expect((outputsOfType(use.outputs, "execute_result")[0]!.content["data"] as Record<string, unknown>)["text/plain"]).toBe("3");
