@@ -159,7 +159,7 @@ export class EpropArchive {
     const h = this.hist[i];
     upd.increment(tSpike);
     if (tPrev > 0) {
-      upd.decrement(tPrev);
+      const k = upd.decrement(tPrev);
       // Candidate range [tPrev − 1, tPrev − 1 + C), shrunk around every pending update u so that
       // [u − 1, u − 1 + C) survives (NEST loops over the updates in [tPrev − 1 − C, tPrev − 1 + C]).
       // The loop's result has a closed form found by two binary searches: the end drops to u − 1 of
@@ -171,7 +171,6 @@ export class EpropArchive {
       const candEnd = candBegin + cutoff;
       let eraseBegin = candBegin;
       let eraseEnd = candEnd;
-      const k = upd.lowerBound(tPrev);
       if (k < upd.size && upd.t[k] - 1 <= candEnd) eraseEnd = upd.t[k] - 1;
       const last = k < upd.size && upd.t[k] === tPrev ? k : k - 1;
       if (last >= 0 && upd.t[last] >= tPrev - cutoff) eraseBegin = Math.max(eraseBegin, upd.t[last] - 1 + cutoff);

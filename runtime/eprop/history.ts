@@ -58,8 +58,15 @@ export class HistoryBuffer {
   lowerBound(t: number): number {
     let lo = this.start;
     let hi = this.end;
-    // Most lookups are near the back (learning signals, recordables): check there first.
-    if (hi > lo && this.t[hi - 1] < t) return hi;
+    if (hi === lo) return lo;
+    const ts = this.t;
+    const last = ts[hi - 1];
+    if (last < t) return hi;
+    // Histories are contiguous runs of steps almost everywhere: guess the index from the back and
+    // fall back to binary search only across gaps (this lookup is on every synapse event).
+    const guess = hi - 1 - (last - t);
+    if (guess >= lo && ts[guess] === t) return guess;
+    if (ts[lo] >= t) return lo;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (this.t[mid] < t) lo = mid + 1;
@@ -169,7 +176,9 @@ export class UpdateHistory {
 
   /** Increments the counter at step t, inserting it if absent. */
   increment(t: number): void {
-    const k = this.lowerBound(t);
+    const size = this.size;
+    // Events arrive in time order: t is usually the newest step.
+    const k = size > 0 && this.t[size - 1] < t ? size : size > 0 && this.t[size - 1] === t ? size - 1 : this.lowerBound(t);
     if (k < this.size && this.t[k] === t) {
       this.count[k]++;
       return;
@@ -189,15 +198,19 @@ export class UpdateHistory {
     this.size++;
   }
 
-  /** Decrements the counter at step t (if present and > 0) and removes it when it reaches 0. */
-  decrement(t: number): void {
+  /**
+   * Decrements the counter at step t (if present and > 0) and removes it when it reaches 0. Returns
+   * the lower bound of t afterwards (the index of the first entry ≥ t).
+   */
+  decrement(t: number): number {
     const k = this.lowerBound(t);
-    if (k >= this.size || this.t[k] !== t) return;
+    if (k >= this.size || this.t[k] !== t) return k;
     if (this.count[k] > 0) this.count[k]--;
     if (this.count[k] === 0) {
       this.t.copyWithin(k, k + 1, this.size);
       this.count.copyWithin(k, k + 1, this.size);
       this.size--;
     }
+    return k;
   }
 }
