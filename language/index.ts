@@ -1,6 +1,6 @@
 export * from "./ast.js";
 export * from "./diagnostics.js";
-export { parse, type ParseResult } from "./parse.js";
+export { parse, FRONT_END_CODES, type ParseResult } from "./parse.js";
 export { check, parseModels, type CheckResult, type CheckOptions, type ParseModelsResult } from "./check.js";
 export * as units from "./units/index.js";
 export { unitOf, toKernelScale, formatUnit, kernelUnitName, lookupUnit, type Unit } from "./units/index.js";

@@ -17,6 +17,19 @@ export interface ParseResult {
   readonly source: string;
 }
 
+/** Every diagnostic code the front end (scanner + parser) can produce, with what it means. */
+export const FRONT_END_CODES: Readonly<Record<string, string>> = {
+  SYNTAX_ERROR: "the text does not follow the grammar",
+  LEXER_ERROR: "a character or token that the language does not have",
+  INDENTATION_ERROR: "a line dedents to a column no enclosing block uses",
+  NOT_TEXT: "the input is not UTF-8 text",
+  EMPTY_FILE: "the file is empty or contains no model",
+  FILE_TOO_LARGE: "the input is larger than 5 MB",
+  TOO_MANY_ERRORS: "after 100 syntax errors the rest of the file is not parsed (a note)",
+  NESTING_TOO_DEEP: "brackets or operators nested too deeply to parse",
+  INTERNAL_ERROR: "a parser bug, reported instead of crashing",
+};
+
 const origin = { line: 1, column: 1, offset: 0 };
 
 export function parse(source: string | Uint8Array, fileName = "<input>"): ParseResult {

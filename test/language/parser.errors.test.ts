@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type * as A from "../../language/ast.js";
 import { formatDiagnostic } from "../../language/diagnostics.js";
-import { parse } from "../../language/parse.js";
+import { FRONT_END_CODES, parse } from "../../language/parse.js";
 
 function errors(source: string): string[] {
   return parse(source, "e.spk").diagnostics.map((d) => `${d.range.start.line}:${d.range.start.column} ${d.message}`);
@@ -152,5 +152,19 @@ describe("syntax errors", () => {
       const r = parse(`model m:\n    update:\n        x = ${inner}\n`, "e.spk");
       expect(r.diagnostics.map((d) => d.code)).toEqual(["NESTING_TOO_DEEP"]);
     }
+  });
+
+  it("uses only the documented front-end codes", () => {
+    const inputs: (string | Uint8Array)[] = [
+      broken,
+      "",
+      new Uint8Array([0, 1]),
+      "model m:\n    state:\n        x real = 1 ` \"ab\n      y real\n",
+      "model m:\n    update:\n        x = " + "(".repeat(20000) + "\n",
+      "model m:\n    state:\n" + "        x real = = 1\n".repeat(200),
+    ];
+    const seen = new Set(inputs.flatMap((src) => parse(src, "e.spk").diagnostics.map((d) => d.code)));
+    expect([...seen].filter((c) => !(c in FRONT_END_CODES))).toEqual([]);
+    expect(seen.size).toBeGreaterThanOrEqual(7);
   });
 });
