@@ -287,6 +287,11 @@ export interface SynapsePopulation {
   onPreSpike(k: number, tSpike: number, postSpikes: Float64Array, postCount: number, dendriticDelay: number): number;
   /** (v2) Sets connection k's variables back to their initial values (used for new connections). */
   reset?(k: number): void;
+  /**
+   * (v6) The random stream `random_*()` calls in the synapse's handlers draw from (e.g. NESTML's
+   * noisy_synapse). Until the kernel sets one, a fixed-seed stream keeps runs reproducible.
+   */
+  setRandom?(rng: RandomSource): void;
 }
 
 export type CompiledModel = NeuronModel | SynapseModel;

@@ -129,5 +129,47 @@ export function euler(f: Derivative, i: number, t0: number, y: Float64Array, h: 
   for (let j = 0; j < s.size; j++) y[j] = y[j]! + h * k1[j]!;
 }
 
-export const HELPERS = { propagators, fitCompanion, rk45, rk4, euler, steps, erf, OdeScratch };
+/** A reproducible stand-in for the kernel's random stream (xorshift32 with a fixed seed). */
+export function fallbackRandom() {
+  let x = 2463534242;
+  const next = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
+  let spare: number | undefined;
+  return {
+    uniform: next,
+    normal(): number {
+      if (spare !== undefined) {
+        const s = spare;
+        spare = undefined;
+        return s;
+      }
+      let u = 0, v = 0, r = 0;
+      do {
+        u = 2 * next() - 1;
+        v = 2 * next() - 1;
+        r = u * u + v * v;
+      } while (r >= 1 || r === 0);
+      const f = Math.sqrt((-2 * Math.log(r)) / r);
+      spare = v * f;
+      return u * f;
+    },
+    poisson(lambda: number): number {
+      // Knuth's method (small means) — synapse models rarely draw Poisson numbers.
+      const l = Math.exp(-lambda);
+      let k = 0, p = 1;
+      do {
+        k++;
+        p *= next();
+      } while (p > l);
+      return k - 1;
+    },
+    uint32: () => Math.floor(next() * 4294967296),
+  };
+}
+
+export const HELPERS = { propagators, fitCompanion, rk45, rk4, euler, steps, erf, OdeScratch, fallbackRandom };
 export type Helpers = typeof HELPERS;

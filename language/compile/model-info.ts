@@ -148,7 +148,10 @@ export function collectModel(decl: ModelDecl): ModelInfo {
         collectEquations(b, inlines, odes, kernels);
         break;
       case "InputBlock":
-        for (const p of b.ports) ports.push(portInfo(p));
+        for (const p of b.ports) {
+          if (p.size) throw new CompileError(`vector port ${p.name.name}[...] is not supported by the compiler yet`, p.range);
+          ports.push(portInfo(p));
+        }
         break;
       case "OutputBlock":
         emitsSpikes = b.portKind === "spike";
@@ -186,6 +189,7 @@ function collectEquations(
   for (const item of b.items) {
     if (item.kind === "InlineDecl") inlines.set(item.name.name, item);
     else if (item.kind === "OdeEquation") {
+      if (item.lhs.index) throw new CompileError(`ODEs of vector elements (${item.lhs.name}[...]') are not supported by the compiler yet`, item.range);
       odes.push({ name: item.lhs.name, order: item.lhs.order, rhs: item.rhs, decorators: decoratorNames(item.decorators), range: item.range });
     } else {
       const names = item.definitions.map((d) => d.lhs.name);

@@ -88,7 +88,9 @@ export function compileSynapse(m: ModelInfo, source?: string): SynapseModel {
   L.push("  const vec = (name, value) => (arrays[name] = new Float64Array(count).fill(value));");
   for (const v of m.order) L.push(`  const ${arr(v.name)} = vec(${JSON.stringify(v.name)}, ${num(defaults.get(v.name) ?? 0)});${v.unitName !== "1" ? ` // ${v.unitName}` : ""}`);
   L.push("  const __t_last = vec(\"__t_last\", 0); // ms, time of the previous presynaptic spike (NEST's t_lastspike_)");
-  L.push("  let dt = NaN, rng = null;");
+  L.push("  let dt = NaN;");
+  L.push("  // random_*() draw from the stream the kernel hands over (setRandom); a fixed-seed fallback keeps runs reproducible");
+  L.push("  let rng = H.fallbackRandom();");
   for (const [name, f] of m.functions) {
     const params = f.parameters.map((p) => p.name.name);
     L.push(`  function fn_${name}(k${params.map((p) => `, ${localName(p)}`).join("")}) {`);
@@ -112,7 +114,7 @@ export function compileSynapse(m: ModelInfo, source?: string): SynapseModel {
   L.push("  }");
   L.push("");
   L.push("  function onPreSpike(k, tSpike, post, postCount, d) {");
-  L.push("    const tLast = __t_last[k];");
+  L.push("    const tLast = __t_last[k], hStep = dt; // timestep() inside handlers: the resolution");
   L.push("    let tNow = tLast, emitted = NaN;");
   if (post) {
     L.push("    // postsynaptic spikes since the previous presynaptic spike, seen through the dendritic delay");
