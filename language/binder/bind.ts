@@ -224,6 +224,11 @@ export function bindModel(model: ModelDecl, report: Reporter): ModelSymbols {
     if (RESERVED_FUNCTION_NAMES.has(name)) {
       report.error("RESERVED_FUNCTION_NAME", f.name, `a function cannot be called '${name}' (the name is reserved by the simulator interface)`);
     }
+    const variable = symbols.variables.get(name) ?? (symbols.kernels.has(name) ? { block: "equations", nameNode: symbols.kernels.get(name)!.declaration } : undefined);
+    if (variable) {
+      report.error("REDECLARED_NAME", f.name, `'${name}' is already declared as a variable (in '${variable.block}' at line ${variable.nameNode.range.start.line}); a function needs its own name`);
+      continue;
+    }
     const previous = symbols.functions.get(name);
     if (previous) {
       report.error("DUPLICATE_FUNCTION", f.name, `function '${name}' is already defined (line ${previous.declaration.range.start.line})`);

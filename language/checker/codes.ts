@@ -28,6 +28,7 @@ export const CHECK_CODES: Readonly<Record<string, string>> = {
   UNDECLARED_NAME: "a name that is not declared (with a did-you-mean suggestion)",
   USED_BEFORE_DECLARED: "a variable used above its declaration in the same block or body",
   RECURSIVE_DEFINITION: "a variable or inline expression defined in terms of itself, directly or through others",
+  INVALID_INITIALIZER_REFERENCE: "an initial value (parameters, internals, state) that reads an input port",
   MISSING_INITIAL_VALUE: "a state variable (or a lower derivative of a higher-order ODE), parameter or internal without a value",
   ODE_NOT_STATE: "an ODE (or kernel ODE) whose variable is not declared in the state block",
   ODE_WITHOUT_PRIME: "an equation `x = ...` in the equations block whose left side has no prime",

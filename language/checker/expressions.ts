@@ -42,6 +42,30 @@ export function describe(e: Expression, source?: string): string {
   }
 }
 
+/**
+ * Which model-level values an initial value may read. NESTML's own models read state (V_m) in
+ * parameters and internals, so only input ports are ruled out (there is no input before the run);
+ * cycles are reported separately (RECURSIVE_DEFINITION).
+ */
+function initializerMayUse(_block: "parameters" | "internals" | "state", kind: VariableSymbol["kind"]): boolean {
+  return kind !== "inputPort";
+}
+
+function symbolKindLabel(kind: VariableSymbol["kind"]): string {
+  switch (kind) {
+    case "inputPort":
+      return "the input port";
+    case "inline":
+      return "the inline expression";
+    case "internal":
+      return "the internal";
+    case "state":
+      return "the state variable";
+    default:
+      return `the ${kind}`;
+  }
+}
+
 export interface Resolved {
   readonly symbol?: VariableSymbol;
   readonly type: Type;
@@ -116,6 +140,10 @@ export class ExpressionChecker {
         symbol.nameNode.range.start.offset > place.declarationOffset && !forAssignment
       ) {
         this.report.error("USED_BEFORE_DECLARED", ref, `'${key}' is used before its declaration (line ${symbol.nameNode.range.start.line})`, "move the declaration up");
+        return { symbol, type: symbol.type };
+      }
+      if ((place.kind === "parameters" || place.kind === "internals" || place.kind === "state") && !forAssignment && !initializerMayUse(place.kind, symbol.kind)) {
+        this.report.error("INVALID_INITIALIZER_REFERENCE", ref, `the ${place.kind} block cannot use ${symbolKindLabel(symbol.kind)} '${key}' in an initial value`, "input ports have no value before the simulation runs");
         return { symbol, type: symbol.type };
       }
       if (s.kernels.has(ref.name) && place.kind !== "kernel" && symbol.kind === "state") {
