@@ -124,12 +124,17 @@ function cuba({ simtime = 10000, seed = 1, progress = false } = {}) {
   sim.connect(P, sr);
   sim.prepare();
   const buildTime = (performance.now() - t0) / 1000;
+  sim.kernel.timing = new Map();
+  const cpu0 = process.cpuUsage();
   const t1 = performance.now();
   sim.simulate(simtime);
   const simTime = (performance.now() - t1) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const n = sr.get("n_events")[0];
   return {
     network: "brette2007_cuba",
+    phases_s: Object.fromEntries([...sim.kernel.timing].map(([k, v]) => [k, v / 1000])),
+    cpu_s: (cpu.user + cpu.system) / 1e6,
     neurons: 4000,
     synapses: sim.getStatus().num_connections,
     build_s: buildTime,

@@ -105,7 +105,7 @@ if (results.brunel) {
   const br = results.brian_brunel;
   lines.push(`## NEST brunel_delta_nest (${b.neurons} neurons, ${b.synapses.toLocaleString("en")} synapses, 1 s at dt 0.1 ms, 20 kHz Poisson drive per neuron)`, ``);
   lines.push(`| | Spikelab | Brian2 ${br ? "2.5.1 cpp_standalone, 1 thread" : "(not run)"} |`, `|---|---|---|`);
-  lines.push(`| build (s) | ${f(b.build_s)} | ${br ? f(br.build_python_s) + " + compile/run " + f(br.compile_and_run_s) : "—"} |`);
+  lines.push(`| build (s) | ${f(b.build_s)} (CPU ${f(b.build_cpu_s)}) | ${br ? f(br.build_python_s) + " + compile/run " + f(br.compile_and_run_s) : "—"} |`);
   lines.push(`| simulation (s) | **${f(b.simulate_s)}** (CPU ${f(b.cpu_s)}) | ${br ? "**" + f(br.simulate_s) + "**" : "—"} |`);
   lines.push(`| real-time factor | ${f(b.rtf)} | ${br ? f(br.simulate_s / (br.sim_ms / 1000)) : "—"} |`);
   lines.push(`| rates E / I (Hz) | ${f(b.rate_e)} / ${f(b.rate_i)} | ${br ? f(br.rate_e) + " / " + f(br.rate_i) : "—"} |`);
@@ -122,10 +122,12 @@ if (results.cuba) {
   const bc = results.brian_cuba;
   lines.push(`## Brette et al. 2007 CUBA (4000 neurons, ${c.synapses.toLocaleString("en")} synapses, ${c.rtf ? f(c.simulate_s / c.rtf, 0) : "?"} s)`, ``);
   lines.push(`| | Spikelab | Brian2 cpp_standalone |`, `|---|---|---|`);
-  lines.push(`| simulation (s) | **${f(c.simulate_s)}** | ${bc ? "**" + f(bc.simulate_s) + "**" : "—"} |`);
+  lines.push(`| simulation (s) | **${f(c.simulate_s)}** (CPU ${f(c.cpu_s)}) | ${bc ? "**" + f(bc.simulate_s) + "**" : "—"} |`);
   lines.push(`| real-time factor | ${f(c.rtf, 3)} | ${bc ? f(bc.simulate_s / (bc.sim_ms / 1000), 3) : "—"} |`);
   lines.push(`| rate (Hz) | ${f(c.rate)} | ${bc ? f(bc.rate) : "—"} |`);
   lines.push(`| build (s) | ${f(c.build_s)} | — |`, ``);
+  if (bc) lines.push(`Ratio Spikelab / Brian2 simulation time: **${f(c.simulate_s / bc.simulate_s)}**.`, ``);
+  lines.push(`Spikelab phases (CPU s): ${Object.entries(c.phases_s).map(([k, v]) => `${k} ${f(v)}`).join(", ")}.`, ``);
 }
 lines.push(`Raw figures:`, "", "```json", JSON.stringify(results, null, 2), "```", "");
 const md = lines.join("\n");
