@@ -5,7 +5,7 @@ import type { IToken } from "chevrotain";
 import type { Range } from "../ast.js";
 import { makeDiagnostic, type Diagnostic } from "../diagnostics.js";
 import { layout } from "./indentation.js";
-import { rawLexer, StringLiteral, UnterminatedString } from "./tokens.js";
+import { DocString, rawLexer, StringLiteral, UnterminatedString } from "./tokens.js";
 
 export interface ScanResult {
   /** Tokens for the parser, ending with NEWLINE and the closing DEDENTs (no EOF token). */
@@ -74,14 +74,29 @@ export function docCommentAbove(source: string, comments: readonly IToken[], mod
   // Comments are sorted; walk backwards from the last one before the model line.
   let i = comments.length - 1;
   while (i >= 0 && comments[i]!.startLine! >= modelLine) i--;
+  // A NESTML 8.0 `"""` docstring ending right above the model is its doc.
+  const last = comments[i];
+  if (last !== undefined && last.tokenType === DocString && last.endLine === expected && aloneOnLine(source, last)) {
+    return dedent(last.image.slice(3, -3));
+  }
   for (; i >= 0; i--) {
     const c = comments[i]!;
-    if (c.startLine !== expected || !aloneOnLine(source, c)) break;
+    if (c.startLine !== expected || c.tokenType === DocString || !aloneOnLine(source, c)) break;
     lines.push(c.image.replace(/^#[ ]?/, "").replace(/\s+$/, ""));
     expected--;
   }
   if (lines.length === 0) return undefined;
   return lines.reverse().join("\n");
+}
+
+/** Removes the common leading indentation and surrounding blank lines of a docstring body. */
+function dedent(text: string): string {
+  const lines = text.replace(/\r\n?/g, "\n").split("\n");
+  while (lines.length > 0 && lines[0]!.trim() === "") lines.shift();
+  while (lines.length > 0 && lines[lines.length - 1]!.trim() === "") lines.pop();
+  const indents = lines.filter((l) => l.trim() !== "").map((l) => l.length - l.trimStart().length);
+  const cut = indents.length > 0 ? Math.min(...indents) : 0;
+  return lines.map((l) => l.slice(cut).replace(/\s+$/, "")).join("\n");
 }
 
 function aloneOnLine(source: string, tok: IToken): boolean {

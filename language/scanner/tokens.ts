@@ -148,10 +148,12 @@ export const LineContinuation = createToken({
   group: Lexer.SKIPPED,
 });
 export const Comment = createToken({ name: "Comment", pattern: /#[^\r\n]*/, group: "comments" });
+/** NESTML <= 8.0 `"""` docstrings: treated as comments (the one right above `model` is its doc). */
+export const DocString = createToken({ name: "DocString", pattern: /"""[\s\S]*?"""/, line_breaks: true, group: "comments" });
 
 /** Lexer order: longest/most specific first. */
 const lexerTokens: TokenType[] = [
-  WhiteSpace, LineContinuation, Newline, Comment,
+  WhiteSpace, LineContinuation, Newline, Comment, DocString,
   StringLiteral, UnterminatedString, FloatLiteral, IntegerLiteral,
   // Longest keyword first so `inf`/`input`/`inline` are not taken for `in` + rest.
   BooleanLiteral, ...[...keywordTokens].sort((a, b) => String(b.PATTERN).length - String(a.PATTERN).length), Name,
@@ -164,7 +166,7 @@ const lexerTokens: TokenType[] = [
 /** The parser's vocabulary: everything it can see after the layout pass. */
 export const parserTokens: TokenType[] = [
   Newline, Indent, Dedent,
-  ...lexerTokens.filter((t) => t !== WhiteSpace && t !== LineContinuation && t !== Newline && t !== Comment && t !== UnterminatedString),
+  ...lexerTokens.filter((t) => t !== WhiteSpace && t !== LineContinuation && t !== Newline && t !== Comment && t !== DocString && t !== UnterminatedString),
 ];
 
 let lexer: Lexer | undefined;

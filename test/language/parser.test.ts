@@ -456,6 +456,20 @@ model c:
     expect(file.models[0]!.range.start).toMatchObject({ line: 5, column: 1 });
   });
 
+  it("accepts NESTML 8.0 triple-quoted docstrings as comments and model docs", () => {
+    const file = parseOk(`"""
+iaf_doc - a documented model
+    indented detail
+"""
+model a:
+    """ a docstring inside the body is just a comment """
+    state:
+        x real = 0
+`);
+    expect(file.models[0]!.doc).toBe("iaf_doc - a documented model\n    indented detail");
+    expect(file.models[0]!.blocks).toHaveLength(1);
+  });
+
   it("produces JSON-able nodes with a range on every node", () => {
     const file = parseOk(`model m:
     state:
