@@ -12,6 +12,7 @@ import { Xoshiro128 } from "../random/xoshiro.js";
 import type { TimeGrid } from "../time.js";
 import type { Block } from "./block.js";
 import type { Projection } from "./projection.js";
+import { PlasticProjection, type PostArchive } from "./plastic-projection.js";
 
 /** Multimeters (and other samplers) ask for a look at the state after certain steps. */
 export interface Sampler {
@@ -127,8 +128,23 @@ export class Kernel {
     }
     this.ringSlots = slots;
     for (const p of this.projections) p.bind(this);
+    this.prunePostArchives();
     for (const b of this.blocks) b.prepare(this);
     for (const h of this.hooks) h.prepare?.();
+  }
+
+  /** Postsynaptic spike archives keep only what plastic synapses can still ask for. */
+  private prunePostArchives(): void {
+    for (const b of this.blocks) {
+      const archive = (b as Block & { postArchive?: PostArchive }).postArchive;
+      if (archive === undefined) continue;
+      const keepAfter = new Float64Array(b.n).fill(Infinity);
+      let ok = true;
+      for (const p of this.projections) {
+        if (p.target === b && p instanceof PlasticProjection) ok = p.lowerKeepAfter(keepAfter) && ok;
+      }
+      if (ok) archive.prune(keepAfter);
+    }
   }
 
   /**

@@ -22,6 +22,19 @@ export class PostArchive {
     this.times = Array.from({ length: n }, () => new Float64Array(8));
     this.counts = new Int32Array(n);
   }
+  /** Drops entries ≤ `keepAfter[i]` (no synapse will ask for them again). */
+  prune(keepAfter: Float64Array): void {
+    for (let i = 0; i < this.counts.length; i++) {
+      const a = this.times[i];
+      const c = this.counts[i];
+      let drop = 0;
+      while (drop < c && a[drop] <= keepAfter[i]) drop++;
+      if (drop === 0) continue;
+      a.copyWithin(0, drop, c);
+      this.counts[i] = c - drop;
+    }
+  }
+
   record(i: number, t: number): void {
     let a = this.times[i];
     const c = this.counts[i];
@@ -99,6 +112,22 @@ export class PlasticProjection implements Projection {
     this.slots = kernel.ringSlots;
     this.dt = kernel.grid.resolution;
     this.synapses.prepare(this.dt);
+  }
+
+  /**
+   * Lowers `keepAfter[target]` to the oldest postsynaptic time any of this projection's synapses
+   * can still ask for (its last spike − delay), so the shared archive can drop older entries.
+   * Returns false when the synapse model does not expose its last spike time (no pruning).
+   */
+  lowerKeepAfter(keepAfter: Float64Array): boolean {
+    const tLast = this.synapses.arrays.__t_last;
+    if (tLast === undefined) return false;
+    for (let k = 0; k < this.count; k++) {
+      const t = tLast[k] - this.delays[k] * this.dt;
+      const tgt = this.targets[k];
+      if (t < keepAfter[tgt]) keepAfter[tgt] = t;
+    }
+    return true;
   }
 
   deliver(i: number, step: number, multiplicity: number, factor: number, flush: boolean): void {

@@ -72,3 +72,22 @@ describe("install", () => {
     expect(() => a.install("model broken:\n    state:\n        x real = y\n", "broken.spk")).toThrow(/broken\.spk:\d+:\d+: error/);
   });
 });
+
+describe("postsynaptic spike archive", () => {
+  it("keeps only spikes that a synapse can still ask for", () => {
+    const sim = new Simulator({ progress: false });
+    const pre = sim.create("parrot_neuron", 1);
+    const post = sim.create("iaf_psc_delta", 1, { I_e: 1000 });
+    const sg = sim.create("spike_generator", 1, { spike_times: Array.from({ length: 20 }, (_, i) => 10 + i * 50) });
+    sim.connect(sg, pre);
+    sim.connect(pre, post, "all_to_all", { synapse_model: "stdp_synapse", weight: 1, delay: 1 });
+    const sr = sim.create("spike_recorder");
+    sim.connect(post, sr);
+    for (let k = 0; k < 10; k++) sim.simulate(100);
+    const postSpikes = (sr.get("n_events") as Float64Array)[0];
+    expect(postSpikes).toBeGreaterThan(100);
+    const block = sim.kernel.blocks.find((b) => b.first === post.ids[0]) as unknown as { postArchive: { counts: Int32Array } };
+    // everything up to the last presynaptic spike (−delay) was released
+    expect(block.postArchive.counts[0]).toBeLessThan(postSpikes / 5);
+  });
+});
