@@ -197,14 +197,18 @@ function generate(
 
   // ---- statement bodies ------------------------------------------------------------------------
   let handlerPort: string | undefined; // set while lowering an onReceive body
+  let inFunction = false; // user functions are pure helpers: no events, no integration
   const needsCount = new Set<string>();
   const bodyCtx = (r: RefPrinter): BodyContext => ({
     model: m, refs: r, calls, resolve,
     target: (name, idx) => (idx !== undefined ? `${arr(name)}[i * ${sizeOf.get(name) ?? 1} + ${idx}]` : `${arr(name)}[i]`),
     statementCall: (fn, args, locals, indent) => {
       switch (fn) {
-        case "integrate_odes": return integrateLines(groupFor(args), indent);
+        case "integrate_odes":
+          if (inFunction) throw new CompileError("integrate_odes() inside a function is not supported; call it in update", undefined);
+          return integrateLines(groupFor(args), indent);
         case "emit_spike": {
+          if (inFunction) throw new CompileError("emit_spike() inside a function is not supported; call it in update, onReceive or onCondition", undefined);
           if (!m.emitsSpikes) throw new CompileError("emit_spike() needs `output: spike`", undefined);
           // Inside onReceive(p) the handler stands for one run per received spike: one spike out per spike in.
           const mult = handlerPort !== undefined ? `n_${handlerPort}` : "1";
@@ -284,7 +288,12 @@ function generate(
   for (const [name, f] of m.functions) {
     const params = f.parameters.map((p) => p.name.name);
     functionLines.push(`  function fn_${name}(i${params.map((p) => `, ${localName(p)}`).join("")}) {`);
-    functionLines.push(...lowerBody(ctxMain, f.body, new Set(params), "    "));
+    inFunction = true;
+    try {
+      functionLines.push(...lowerBody(ctxMain, f.body, new Set(params), "    "));
+    } finally {
+      inFunction = false;
+    }
     functionLines.push("  }");
   }
   // Recordable inlines and e-prop bindings.
