@@ -161,3 +161,35 @@ describe("specialization of population-uniform values", () => {
     expect(d.get("V_m")).toBeCloseTo(-70 + 10 * (1 - Math.exp(-0.01)), 12);
   });
 });
+
+describe("compiler diagnostics", () => {
+  test("constructs the compiler cannot lower become located UNSUPPORTED diagnostics, other models still compile", () => {
+    const src = `
+model ok_neuron:
+    state:
+        x real = 1
+    update:
+        x += 1
+
+model multi_neuron:
+    state:
+        V mV = 0 mV
+    input:
+        spikes[2] <- spike
+    update:
+        V += 1 mV
+`;
+    const r = compileModels(src, "multi.spk");
+    expect(r.models.map((m) => m.name)).toEqual(["ok_neuron"]);
+    const d = r.diagnostics.filter((x) => x.severity === "error");
+    expect(d.map((x) => x.code)).toEqual(["UNSUPPORTED"]);
+    expect(d[0]!.message).toMatch(/vector port spikes/);
+    expect(d[0]!.range.start.line).toBe(12);
+  });
+
+  test("checker errors come back as diagnostics, nothing is thrown", () => {
+    const r = compileModels("model bad_neuron:\n    state:\n        V mV = 3 pA\n", "bad.spk");
+    expect(r.models).toEqual([]);
+    expect(r.diagnostics.some((x) => x.severity === "error" && x.code === "UNIT_MISMATCH")).toBe(true);
+  });
+});
