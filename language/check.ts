@@ -1,12 +1,12 @@
 /**
  * Semantic analysis entry points: `check(file)` binds and checks every model of a parsed file;
- * `parseModels(source)` parses and checks in one call. Models that contain syntax errors are not
- * checked (their partial trees would only produce bogus follow-up errors); the rest are.
+ * `parseModels(source)` parses and checks in one call. Models that contain syntax errors are checked
+ * too, but without the kinds of diagnostics a dropped line could fake (see CASCADE_PRONE).
  */
 import type { ModelDecl, Position, Range, SourceFile } from "./ast.js";
-import { bindFile } from "./binder/bind.js";
+import { bindModel } from "./binder/bind.js";
 import { Reporter } from "./binder/reporter.js";
-import type { SymbolTable } from "./binder/symbols.js";
+import type { ModelSymbols, SymbolTable } from "./binder/symbols.js";
 import { checkModel } from "./checker/check-model.js";
 import { sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { parse } from "./parse.js";
@@ -17,8 +17,13 @@ export interface CheckResult {
 }
 
 export interface CheckOptions {
-  /** Models not to check (e.g. those with syntax errors). */
+  /** Models not to check at all. */
   readonly skipModels?: ReadonlySet<ModelDecl>;
+  /**
+   * Models the parser only partly understood (syntax errors inside): checked, but without the
+   * diagnostics that dropped lines could cause (CASCADE_PRONE), so every reported error is real.
+   */
+  readonly partialModels?: ReadonlySet<ModelDecl>;
   /** The source text, so messages can quote sub-expressions. */
   readonly source?: string;
 }
@@ -37,17 +42,41 @@ export function check(file: SourceFile, options: CheckOptions = {}): CheckResult
       skip.add(model);
     }
   }
-  const symbols = bindFile(file, report, skip);
-  for (const model of symbols.models.values()) {
+  const models = new Map<string, ModelSymbols>();
+  for (const model of file.models) {
+    const previous = models.get(model.name.name);
+    if (previous) {
+      report.error("DUPLICATE_MODEL", model.name, `model '${model.name.name}' is defined more than once (first at line ${previous.model.name.range.start.line})`);
+      continue;
+    }
+    if (skip.has(model)) continue;
+    const first = report.diagnostics.length;
+    const symbols = bindModel(model, report);
+    models.set(model.name.name, symbols);
     try {
-      checkModel(model, report);
+      checkModel(symbols, report);
     } catch (e) {
       // A checker bug must not become a stack trace for the user: report it as a located diagnostic.
-      report.error("INTERNAL_ERROR", model.model.name, `the checker failed on model '${model.name}' (${(e as Error).message}); please report this`);
+      report.error("INTERNAL_ERROR", model.name, `the checker failed on model '${model.name.name}' (${(e as Error).message}); please report this`);
+    }
+    if (options.partialModels?.has(model)) {
+      // Lines the parser dropped leave holes: names seem undeclared, calls and blocks seem missing.
+      const own = report.diagnostics.splice(first).filter((d) => !CASCADE_PRONE.has(d.code));
+      report.diagnostics.push(...own);
     }
   }
-  return { diagnostics: sortDiagnostics(report.diagnostics), symbols };
+  return { diagnostics: sortDiagnostics(report.diagnostics), symbols: { models } };
 }
+
+/** Codes that a model with syntax errors may produce only because the parser dropped a line. */
+const CASCADE_PRONE = new Set([
+  "UNDECLARED_NAME", "USED_BEFORE_DECLARED", "MISSING_INITIAL_VALUE", "MISSING_INTEGRATE_ODES", "MISSING_RETURN",
+  "ODE_NOT_STATE", "INTEGRATE_ODES_ARGUMENT", "EMIT_SPIKE_WITHOUT_OUTPUT", "SYNAPSE_WITHOUT_PRE_PORT",
+  "FLUSH_WITHOUT_SPIKE_OUTPUT", "EPROP_NOT_APPLICABLE", "EPROP_MISSING_KEY", "EPROP_ROLE_KEY", "CONVOLVE_MISUSE",
+  "KERNEL_OUTSIDE_CONVOLVE", "ONRECEIVE_NOT_SPIKE_PORT", "INVALID_PRIORITY", "MISSING_PORT_TYPE", "UNREACHABLE_CODE",
+  "VECTOR_IN_SCALAR", "INDEX_ON_SCALAR", "UNKNOWN_FUNCTION", "EPROP_NOT_STATE", "KERNEL_TYPE", "RECURSIVE_DEFINITION",
+  "DUPLICATE_BLOCK", "UNKNOWN_BLOCK", "ODE_WITHOUT_PRIME",
+]);
 
 /** The first node found deeper than `limit` levels (iterative walk: no recursion on user input). */
 function deepestNode(root: object, limit: number): { readonly range: Range } | undefined {
@@ -78,13 +107,13 @@ export interface ParseModelsResult extends CheckResult {
 export function parseModels(source: string | Uint8Array, fileName = "<input>"): ParseModelsResult {
   const parsed = parse(source, fileName);
   const errors = parsed.diagnostics.filter((d) => d.severity === "error");
-  const skip = new Set<ModelDecl>();
+  const partial = new Set<ModelDecl>();
   for (const m of parsed.file.models) {
     const a = m.range.start.offset;
     const b = m.range.end.offset;
-    if (errors.some((d) => d.range.start.offset >= a && d.range.start.offset <= b)) skip.add(m);
+    if (errors.some((d) => d.range.start.offset >= a && d.range.start.offset <= b)) partial.add(m);
   }
-  const checked = check(parsed.file, { skipModels: skip, source: parsed.source });
+  const checked = check(parsed.file, { partialModels: partial, source: parsed.source });
   return {
     file: parsed.file,
     source: parsed.source,
