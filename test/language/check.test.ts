@@ -198,10 +198,10 @@ describe("check() and parseModels()", () => {
     parameters:
         tau ms = = 1 ms
     state:
-        V mV = 0 mV
+        V_m mV = 0 mV
     update:
-        V = 3 pA
-        V = tau_typo
+        V_m = 3 pA
+        V_m = tau_typo
 `;
     const codes = parseModels(src).diagnostics.map((d) => d.code);
     // The broken parameter line is dropped, so UNDECLARED_NAME for a name could be bogus and is held back.
