@@ -551,7 +551,8 @@ export class Simulator {
     if (se.model !== null) {
       const extras: Record<string, number | Float64Array> = {};
       for (const [k, v] of Object.entries(extra)) extras[k] = typeof v === "number" ? v : pick(v);
-      const p = new PlasticProjection(src, tgt as NeuronBlock, se.name, se.model, receptor, routing, rowStart, targets, w, d, extras, this.grid);
+      const rng = this.kernel.stream(`synapse:${this.connectCount}:${src.first}:${tgt.first}`);
+      const p = new PlasticProjection(src, tgt as NeuronBlock, se.name, se.model, receptor, routing, rowStart, targets, w, d, extras, this.grid, rng);
       p.weightRecorder = recorder;
       return p;
     }

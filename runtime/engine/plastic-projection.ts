@@ -4,7 +4,7 @@
  * postsynaptic spikes archived since its previous spike, as NEST's archiving nodes provide them:
  * post spike times in (t_last_pre − d, t_spike − d] with d the (dendritic) delay.
  */
-import type { SynapseModel, SynapsePopulation } from "../model-abi.js";
+import type { RandomSource, SynapseModel, SynapsePopulation } from "../model-abi.js";
 import type { PoissonTable } from "../random/poisson-table.js";
 import type { Xoshiro128 } from "../random/xoshiro.js";
 import type { TimeGrid } from "../time.js";
@@ -70,10 +70,13 @@ export class PlasticProjection implements Projection {
     delay: number | Float64Array,
     extras: Record<string, number | Float64Array>,
     grid: TimeGrid,
+    rng?: RandomSource,
   ) {
     this.count = targets.length;
     this.dt = grid.resolution;
     this.synapses = model.instantiate(this.count);
+    // ABI v6: random_*() in the synapse's handlers draw from this projection's own stream.
+    if (rng !== undefined) this.synapses.setRandom?.(rng);
     const arrays = this.synapses.arrays;
     if (this.synapses.reset !== undefined) {
       for (let k = 0; k < this.count; k++) this.synapses.reset(k);
