@@ -100,7 +100,7 @@ export function parse(source: string | Uint8Array, fileName = "<input>"): ParseR
   if (withDocs.length === 0 && diagnostics.length === 0) {
     diagnostics.push(makeDiagnostic("EMPTY_FILE", "file contains no model", fileName, { start: origin, end: origin }, "error", "a model file starts with `model NAME:`"));
   }
-  return { file, diagnostics: sortDiagnostics(dedupe(diagnostics)), source: text };
+  return { file, diagnostics: dedupe(diagnostics), source: text };
 }
 
 function emptyFile(fileName: string): SourceFile {
@@ -152,13 +152,17 @@ function syntaxDiagnostic(err: IRecognitionException, fileName: string, hint?: s
   return makeDiagnostic("SYNTAX_ERROR", err.message, fileName, range, "error", hint);
 }
 
-/** Recovery can report the same spot twice; keep the first message per position. */
+/**
+ * One error per line: a syntax error on a line that already has an error (a bad character, or an
+ * earlier syntax error that recovery patched up) is almost always a cascade of the first one.
+ */
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((d) => {
-    const key = `${d.code}:${d.range.start.offset}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+  const sorted = sortDiagnostics(diagnostics);
+  const linesWithErrors = new Set<number>();
+  return sorted.filter((d) => {
+    const line = d.range.start.line;
+    if (d.code === "SYNTAX_ERROR" && linesWithErrors.has(line)) return false;
+    if (d.severity === "error") linesWithErrors.add(line);
     return true;
   });
 }

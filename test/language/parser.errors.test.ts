@@ -154,6 +154,11 @@ describe("syntax errors", () => {
     }
   });
 
+  it("reports one error per line (later ones on the same line are cascades)", () => {
+    expect(errors("model m:\n    onCondition V_m > 1 mV:\n        emit_spike()\n")).toEqual(["2:17 expected '(' after 'onCondition', found 'V_m'"]);
+    expect(errors("model m:\n    update:\n        for i in 0 .. 3:\n            x = 1\n")).toEqual(["3:20 unexpected characters '..'"]);
+  });
+
   it("uses only the documented front-end codes", () => {
     const inputs: (string | Uint8Array)[] = [
       broken,
