@@ -9,22 +9,63 @@ import { type ConnectionInfo, endpoint } from "./wire.js";
 
 export type ChannelName = "shell" | "control" | "stdin" | "iopub";
 
-/** Serializes sends on one socket (zeromq 6 rejects a second concurrent send). */
+/**
+ * Sends on one socket in order. zeromq 6 allows one pending `send()` per socket, so messages wait in
+ * a backlog while a send is pending. When the socket can take a message at once, it is sent
+ * synchronously: outputs (progress bars, prints) leave while a cell is still computing, instead of
+ * waiting for the event loop the cell is blocking.
+ */
 export class SendQueue {
-  private tail: Promise<void> = Promise.resolve();
+  private readonly backlog: (readonly Buffer[])[] = [];
+  private inflight: Promise<void> = Promise.resolve();
+  private waiting = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly socket: zmq.Writable, private readonly onError: (e: unknown) => void) {}
 
   send(frames: readonly Buffer[]): Promise<void> {
-    const next = this.tail.then(() => this.socket.send(frames as Buffer[]));
-    this.tail = next.catch(this.onError);
-    return this.tail;
+    this.backlog.push(frames);
+    if (!this.waiting) this.pump();
+    return this.drain();
   }
 
   /** Resolves once everything queued so far has been handed to zeromq. */
   drain(): Promise<void> {
-    return this.tail;
+    if (this.backlog.length === 0 && !this.waiting) return this.inflight;
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
+
+  private pump(): void {
+    while (this.backlog.length > 0) {
+      let sent: Promise<void>;
+      try {
+        sent = this.socket.send(this.backlog[0] as Buffer[]);
+      } catch (e) {
+        if (isBusy(e)) {
+          // The previous send is still pending: continue when it is done.
+          this.waiting = true;
+          void this.inflight.then(() => {
+            this.waiting = false;
+            this.pump();
+          });
+          return;
+        }
+        this.onError(e);
+        this.backlog.shift();
+        continue;
+      }
+      this.backlog.shift();
+      this.inflight = sent.catch(this.onError);
+    }
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    const done = this.inflight;
+    for (const w of waiters) void done.then(w);
+  }
+}
+
+function isBusy(e: unknown): boolean {
+  return e instanceof Error && /busy/i.test(e.message);
 }
 
 /**

@@ -45,15 +45,29 @@ export function plainText(value: unknown): string {
 
 /** The MIME bundle for a value (asynchronous because charts render their SVG fallback lazily). */
 export async function toMimeBundle(value: unknown): Promise<MimeBundle> {
-  if (isDisplayable(value)) return normalize(await value.toMimeBundle());
+  return bundleOf(value);
+}
+
+/**
+ * The bundle, synchronously whenever the value allows it (plain values, ready bundles, synchronous
+ * `toMimeBundle()`), so a display or progress update from a cell that blocks the event loop still
+ * goes out immediately; a promise only when the value's bundle is itself asynchronous.
+ */
+function bundleOf(value: unknown): MimeBundle | Promise<MimeBundle> {
+  if (isDisplayable(value)) return mapMaybe(value.toMimeBundle(), normalize);
   if (hasReprMimebundle(value)) {
-    const repr = await value._repr_mimebundle_();
-    if (Array.isArray(repr)) return normalize({ data: repr[0] ?? {}, metadata: repr[1] ?? {} });
-    return normalize(isMimeBundle(repr) ? repr : { data: repr as Record<string, unknown> });
+    return mapMaybe(value._repr_mimebundle_(), (repr) => {
+      if (Array.isArray(repr)) return normalize({ data: (repr[0] ?? {}) as Record<string, unknown>, metadata: (repr[1] ?? {}) as Record<string, unknown> });
+      return normalize(isMimeBundle(repr) ? repr : { data: repr as Record<string, unknown> });
+    });
   }
   if (isMimeBundle(value)) return normalize(value);
   if (isVegaLiteSpec(value)) return chartBundle(value);
   return { data: { "text/plain": plainText(value) }, metadata: {} };
+}
+
+function mapMaybe<T, U>(value: T | Promise<T>, f: (x: T) => U): U | Promise<U> {
+  return value instanceof Promise ? value.then(f) : f(value);
 }
 
 /**
@@ -68,14 +82,25 @@ export function display(value: unknown, displayId?: string): Promise<void> {
     process.stdout.write(plainText(isDisplayable(value) ? textOfDisplayable(value) : value) + "\n");
     return Promise.resolve();
   }
-  return settle(host, toMimeBundle(value).then((bundle) => host.display(bundle, displayId)));
+  return deliver(host, value, (bundle) => host.display(bundle, displayId));
 }
 
 /** Replaces the output of an earlier `display(value, displayId)`. */
 export function updateDisplay(value: unknown, displayId: string): Promise<void> {
   const host = getKernelHost();
   if (!host) return Promise.resolve();
-  return settle(host, toMimeBundle(value).then((bundle) => host.updateDisplay(bundle, displayId)));
+  return deliver(host, value, (bundle) => host.updateDisplay(bundle, displayId));
+}
+
+/** Sends at once when the bundle is ready now; otherwise hands the pending work to the kernel. */
+function deliver(host: NonNullable<ReturnType<typeof getKernelHost>>, value: unknown, send: (bundle: MimeBundle) => void): Promise<void> {
+  // A value whose toMimeBundle() throws makes display() throw, right where the cell called it.
+  const bundle = bundleOf(value);
+  if (!(bundle instanceof Promise)) {
+    send(bundle);
+    return Promise.resolve();
+  }
+  return settle(host, bundle.then(send));
 }
 
 /** Hands the work to the kernel (so the cell waits for it); a failure nobody awaits goes to stderr. */

@@ -11,12 +11,15 @@ export type StreamName = "stdout" | "stderr";
 const STREAM_FLUSH_MS = 30;
 /** A chatty cell sends its text in pieces of about this size rather than one huge message at the end. */
 const STREAM_FLUSH_BYTES = 64 * 1024;
+/** Text printed by a cell that blocks the event loop still goes out this often (checked on write). */
+const STREAM_MAX_DELAY_MS = 200;
 
 export class Iopub {
   /** The request outputs belong to: the running (or last) execute_request. */
   parent: Message | undefined;
   private buffered: { name: StreamName; text: string }[] = [];
   private bufferedLength = 0;
+  private lastFlush = Date.now();
   private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -40,13 +43,14 @@ export class Iopub {
     if (last && last.name === name) last.text += text;
     else this.buffered.push({ name, text });
     this.bufferedLength += text.length;
-    if (this.bufferedLength >= STREAM_FLUSH_BYTES) this.flushStreams();
+    if (this.bufferedLength >= STREAM_FLUSH_BYTES || Date.now() - this.lastFlush >= STREAM_MAX_DELAY_MS) this.flushStreams();
     else this.flushTimer ??= setTimeout(() => this.flushStreams(), STREAM_FLUSH_MS);
   }
 
   flushStreams(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    this.lastFlush = Date.now();
     const pending = this.buffered;
     this.buffered = [];
     this.bufferedLength = 0;

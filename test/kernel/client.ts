@@ -58,11 +58,16 @@ export interface Exchange {
   readonly reply: Message;
   /** iopub messages for the request between busy and idle (status messages excluded). */
   readonly outputs: Message[];
+  /** When each output arrived (Date.now()), and when the reply did. */
+  readonly arrivals: number[];
+  readonly replyArrival: number;
 }
 
 interface Pending {
   reply?: Message;
+  replyArrival?: number;
   outputs: Message[];
+  arrivals: number[];
   idle: boolean;
   done: () => void;
 }
@@ -168,12 +173,13 @@ export class KernelClient {
       }, timeoutMs);
       const entry: Pending = {
         outputs: [],
+        arrivals: [],
         idle: false,
         done: () => {
           if (entry.reply && entry.idle) {
             clearTimeout(timer);
             this.pending.delete(msgId);
-            resolve({ reply: entry.reply, outputs: entry.outputs });
+            resolve({ reply: entry.reply, outputs: entry.outputs, arrivals: entry.arrivals, replyArrival: entry.replyArrival ?? Date.now() });
           }
         },
       };
@@ -191,6 +197,7 @@ export class KernelClient {
         const entry = this.pending.get(String(msg.parent_header.msg_id));
         if (entry) {
           entry.reply = msg;
+          entry.replyArrival = Date.now();
           entry.done();
         }
       }
@@ -212,6 +219,7 @@ export class KernelClient {
           }
         } else {
           entry.outputs.push(msg);
+          entry.arrivals.push(Date.now());
         }
       }
     } catch {

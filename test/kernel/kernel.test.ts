@@ -76,6 +76,29 @@ describe("spikelab kernel over zeromq", () => {
     expect(data["text/plain"]).toBeTypeOf("string");
   });
 
+  it("sends progress updates and prints while a cell is still computing (not only at its end)", async () => {
+    const code = [
+      'display({ data: { "text/plain": "0%" } }, "progress");',
+      "const start = Date.now();",
+      "let step = 0;",
+      "while (Date.now() - start < 1500) {",
+      "  if (Date.now() - start > step * 300) {",
+      "    step++;",
+      '    updateDisplay({ data: { "text/plain": `${step * 20}%` } }, "progress");',
+      '    console.log("step", step);',
+      "  }",
+      "}",
+    ].join("\n");
+    const { reply, outputs, arrivals, replyArrival } = await kernel.execute(code);
+    expect(reply.content["status"]).toBe("ok");
+    const updates = outputs.map((m, i) => ({ m, at: arrivals[i]! })).filter(({ m }) => m.header.msg_type === "update_display_data");
+    expect(updates.length).toBeGreaterThanOrEqual(4);
+    // The first update left the kernel while the loop was still running, about a second before the end.
+    expect(replyArrival - updates[0]!.at).toBeGreaterThan(700);
+    const firstPrint = outputs.findIndex((m) => m.header.msg_type === "stream");
+    expect(replyArrival - arrivals[firstPrint]!).toBeGreaterThan(700);
+  });
+
   it("supports top-level await", async () => {
     const { outputs } = await kernel.execute("const later = await new Promise<number>((r) => setTimeout(() => r(5), 20));\nlater + 1");
     const result = outputsOfType(outputs, "execute_result")[0]!;
