@@ -6,10 +6,11 @@
  * test/language/grammar.test.ts checks both lists agree.
  *
  * Error recovery: Chevrotain's single-token insertion/deletion stays on; on top of that, every
- * *line-level* rule (a model, a block, a declaration line, an equation, a port, a statement) catches
- * recognition errors from everything below it, skips the rest of its logical line (and the indented
- * block hanging from it) and lets the enclosing loop continue. So each broken line costs one error
- * and the rest of the file is still parsed.
+ * *line-level* rule (a model, a block, a declaration line, an equation, a port, a statement, a
+ * settings block as a whole) catches recognition errors from everything below it, skips exactly the
+ * broken construct (recovery.ts) and lets the enclosing loop continue. So each broken line costs one
+ * error and the rest of the file is still parsed. Node builders run inside ACTION (never during
+ * Chevrotain's grammar recording) and never see `undefined` children: inner rules do not resync.
  */
 import { EmbeddedActionsParser, EOF, createTokenInstance, type IToken, type TokenType } from "chevrotain";
 import type * as A from "../ast.js";
