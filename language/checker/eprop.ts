@@ -145,6 +145,15 @@ function checkBlock(
 ): Set<string> {
   const seen = new Map<string, Setting | SettingsBlock>();
   const place: Place = { kind: "settings", label: `the ${label} block` };
+  // `surrogate_gradient_function = kind(height=..., width=...)` also sets those two keys.
+  for (const entry of block.entries) {
+    if (entry.kind !== "Setting" || entry.key.name !== "surrogate_gradient_function" || entry.value.kind !== "Call") continue;
+    for (const kw of entry.value.keywordArgs) {
+      const key = `surrogate_gradient_${kw.name.name}`;
+      const explicit = block.entries.find((e): e is Setting => e.kind === "Setting" && e.key.name === key);
+      if (explicit) x.report.error("EPROP_DUPLICATE_KEY", explicit.key, `'${key}' is set twice in the ${label} block (also as ${kw.name.name}= on line ${kw.range.start.line})`);
+    }
+  }
   for (const entry of block.entries) {
     const keyNode = entry.kind === "Setting" ? entry.key : entry.name;
     const key = keyNode.name;
@@ -209,7 +218,6 @@ function checkValue(x: ExpressionChecker, key: string, spec: Spec, value: Expres
             report.error("EPROP_UNKNOWN_KEY", kw.name, `unknown argument '${kw.name.name}' of ${name}() (height or width)`);
             continue;
           }
-          if (s.settings.has(k)) report.error("EPROP_DUPLICATE_KEY", kw.name, `${kw.name.name} is set twice (also as '${k}')`);
           checkValue(x, k, sub, kw.value, place);
         }
       }
@@ -303,7 +311,9 @@ function checkValue(x: ExpressionChecker, key: string, spec: Spec, value: Expres
         report.error("SETTING_OUT_OF_RANGE", value, `'${key}' must be ${[lo, hi].filter(Boolean).join(" and ")}, but it is ${kernelValue}`);
         return;
       }
-      store(x, spec.nest, { kind: "number", value: kernelValue, node: value });
+      // 2 mV is 0.002 V in SI; back in mV it must be 2 exactly, not 2.0000000000000004.
+      const tidy = Number.isFinite(kernelValue) ? Number(kernelValue.toPrecision(15)) : kernelValue;
+      store(x, spec.nest, { kind: "number", value: tidy, node: value });
       return;
     }
   }

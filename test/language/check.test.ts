@@ -183,6 +183,40 @@ describe("symbol table", () => {
   });
 });
 
+describe("eprop settings", () => {
+  const neuron = (eprop: string) => `model e_neuron:
+    state:
+        V_m mV = 0 mV
+    output:
+        spike
+    eprop:
+${eprop.split("\n").map((l) => "        " + l).join("\n")}
+`;
+  it("accepts the surrogate kind with keyword arguments and checks them like the keys", () => {
+    const ok = parseModels(neuron("membrane = V_m\nsurrogate_gradient_function = fast_sigmoid_derivative(height=0.5, width=2 mV)"));
+    expect(ok.diagnostics).toEqual([]);
+    const s = ok.symbols.models.get("e_neuron")!.settings;
+    expect(s.get("surrogate_gradient_height")).toMatchObject({ kind: "number", value: 0.5 });
+    expect(s.get("surrogate_gradient_width")).toMatchObject({ kind: "number", value: 2 });
+    const bad = parseModels(neuron("membrane = V_m\nsurrogate_gradient_function = arctan_derivative(height=-1, depth=2)\nsurrogate_gradient_height = 1"));
+    expect(bad.diagnostics.map((d) => d.code).sort()).toEqual(["EPROP_DUPLICATE_KEY", "EPROP_UNKNOWN_KEY", "SETTING_OUT_OF_RANGE"]);
+  });
+
+  it("suggests the closest surrogate kind", () => {
+    const r = parseModels(neuron("membrane = V_m\nsurrogate_gradient_function = piecewise_linar"));
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      "'piecewise_linar' is not a valid surrogate_gradient_function; expected one of piecewise_linear, exponential, fast_sigmoid_derivative, arctan_derivative (did you mean 'piecewise_linear'?)",
+    ]);
+  });
+
+  it("rejects a zero or negative flush interval and a flush interval that is not a time", () => {
+    for (const [value, code] of [["0 ms", "SETTING_OUT_OF_RANGE"], ["-5 ms", "SETTING_OUT_OF_RANGE"], ["3 mV", "SETTING_UNIT"]] as const) {
+      const r = parseModels(neuron("membrane = V_m").replace(/\n$/, "") + `\n    flush:\n        interval = ${value}\n`);
+      expect(r.diagnostics.map((d) => d.code), value).toEqual([code]);
+    }
+  });
+});
+
 describe("check() and parseModels()", () => {
   it("check() works on a parsed file and is deterministic", () => {
     const src = base("V_m = I_stim");
