@@ -364,9 +364,9 @@ export class Kernel {
   }
 
   private installCellGlobals(cells: TypeScriptCells): void {
-    // Cell globals return nothing, so `display(x)` as a cell's last line shows no Promise.
-    cells.setGlobal("display", (value: unknown, displayId?: string) => void displayValue(value, displayId));
-    cells.setGlobal("updateDisplay", (value: unknown, displayId: string) => void updateDisplayValue(value, displayId));
+    // They return promises; a promise left as a cell's last value is awaited and, being undefined, shows nothing.
+    cells.setGlobal("display", displayValue);
+    cells.setGlobal("updateDisplay", updateDisplayValue);
     cells.setGlobal("clearOutput", (wait?: boolean) => this.iopub.publish("clear_output", { wait: wait === true }));
   }
 

@@ -23,9 +23,12 @@ export type ModelCellOutcome = { readonly ok: true; readonly summary: string } |
 const MAGIC = /^%%model\b[^\n]*/;
 const HEADER = /^model\s+[A-Za-z_]\w*\s*:/;
 
-/** True for `%%model` cells and cells whose first non-blank line is `model NAME:`. */
+/**
+ * True for `%%model` cells and cells whose first line (after blank lines and `#` comments, which
+ * are not TypeScript) is `model NAME:`.
+ */
 export function isModelCell(code: string): boolean {
-  const first = code.split("\n").find((line) => line.trim() !== "")?.trimStart() ?? "";
+  const first = code.split("\n").find((line) => line.trim() !== "" && !/^\s*#(?!!)/.test(line))?.trimStart() ?? "";
   return MAGIC.test(first) || HEADER.test(first);
 }
 

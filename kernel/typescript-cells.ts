@@ -74,10 +74,10 @@ interface TslabExecutorModule {
 
 /** Declarations of the globals every cell sees; the values are installed by `setGlobal`. */
 const PRELUDE = `declare global {
-  /** Shows a value in the notebook (charts, MIME bundles, anything with toMimeBundle(); text otherwise). With a displayId, updateDisplay replaces it in place. */
-  function display(value: unknown, displayId?: string): void;
+  /** Shows a value in the notebook (charts, MIME bundles, anything with toMimeBundle(); text otherwise). With a displayId, updateDisplay replaces it in place. Resolves when sent; the cell waits for it anyway. */
+  function display(value: unknown, displayId?: string): Promise<void>;
   /** Replaces the output shown by display(value, displayId). */
-  function updateDisplay(value: unknown, displayId: string): void;
+  function updateDisplay(value: unknown, displayId: string): Promise<void>;
   /** Clears this cell's output; with wait = true, only when the next output arrives. */
   function clearOutput(wait?: boolean): void;
 }

@@ -57,6 +57,8 @@ describe("model cells", () => {
     const { reply } = await kernel.execute(["model headless_neuron:", "    state:", "        V mV = = 0 mV", ""].join("\n"));
     expect(reply.content["ename"]).toBe("ModelError");
     expect(String(reply.content["evalue"])).toMatch(/:3:\d+: error\[/);
+    const commented = await kernel.execute(["# a doc comment above the model", "model commented_neuron:", "    state:", "        V mV = = 0 mV", ""].join("\n"));
+    expect(String(commented.reply.content["evalue"])).toMatch(/:4:\d+: error\[/);
   });
 
   it("installs a correct model, prints a summary, and the next TypeScript cell can create it", async () => {
