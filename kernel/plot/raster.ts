@@ -6,6 +6,9 @@ import { DEFAULT_HEIGHT, DEFAULT_WIDTH, makeTitle, type ChartOptions, type DataR
 /** At most this many spikes are embedded; beyond it whole neurons are left out (see `spikeRaster`). */
 export const RASTER_MAX_POINTS = 50_000;
 
+/** Up to this many neurons get one labelled row each (ticks); more are drawn as dots on a numeric axis. */
+export const FEW_NEURONS = 40;
+
 /** A named group of neurons drawn in its own colour (e.g. excitatory and inhibitory populations). */
 export interface RasterGroup {
   name: string;
@@ -79,28 +82,41 @@ export function spikeRaster(source: SpikeEvents | RecorderLike, options: RasterO
         `(cap ${formatCount(maxPoints)} points)`,
     );
   }
+  // Few neurons: one labelled row per neuron with vertical ticks; many: a dot per spike on a numeric axis.
+  const fewNeurons = keepIds.size <= FEW_NEURONS;
+  const height = options.height ?? (fewNeurons ? Math.max(60, Math.min(DEFAULT_HEIGHT, 22 * keepIds.size)) : DEFAULT_HEIGHT);
   const size = options.markSize ?? (values.length > 20_000 ? 1 : values.length > 2_000 ? 3 : 6);
   const encoding: Record<string, unknown> = {
     x: { field: "t", type: "quantitative", title: "time (ms)", scale: { zero: false, nice: false } },
-    y: { field: "n", type: "quantitative", title: "neuron id", scale: { zero: false, nice: false } },
+    y: fewNeurons
+      ? { field: "n", type: "ordinal", title: "neuron id", sort: "descending", scale: { paddingInner: 0.2 } }
+      : { field: "n", type: "quantitative", title: "neuron id", scale: { zero: false, nice: false } },
   };
   if (options.groups) {
+    const used = new Set(values.map((r) => r.g as string));
+    const names = [...options.groups.map((g) => g.name), "other"];
+    const palette = groupPalette(options.groups.length);
+    const shown = names.map((name, k) => ({ name, colour: palette[k]! })).filter((e) => used.has(e.name) || e.name !== "other");
     encoding.color = {
       field: "g",
       type: "nominal",
       title: null,
-      scale: { domain: [...options.groups.map((g) => g.name), "other"], range: groupPalette(options.groups.length) },
+      scale: { domain: shown.map((e) => e.name), range: shown.map((e) => e.colour) },
     };
   }
+  const colour = options.groups ? {} : { color: "#1f4e8c" };
+  // aria: false keeps per-spike labels out of the SVG (it would triple its size).
+  const mark = fewNeurons
+    ? { type: "tick", orient: "vertical", thickness: 1.5, aria: false, ...colour }
+    : { type: "square", size, opacity: 0.8, aria: false, ...colour };
   const title = options.title ?? "Spike raster";
   return new Chart(
     {
       title: makeTitle(title, notes),
       width: options.width ?? DEFAULT_WIDTH,
-      height: options.height ?? DEFAULT_HEIGHT,
+      height,
       data: { values },
-      // aria: false keeps per-spike labels out of the SVG (it would triple its size).
-      mark: { type: "square", size, opacity: 0.8, aria: false, ...(options.groups ? {} : { color: "#1f4e8c" }) },
+      mark,
       encoding,
     },
     `${title}: ${notes.join("; ")}`,

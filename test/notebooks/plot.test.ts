@@ -64,7 +64,8 @@ function multimeterEvents() {
   return { times: Float64Array.from(times), senders: Int32Array.from(senders), V_m: Float64Array.from(V_m), I_syn: Float64Array.from(I_syn) };
 }
 
-const raster = poissonRaster(40, 20, 500);
+const raster = poissonRaster(60, 20, 500);
+const smallRaster = poissonRaster(5, 20, 500, 2);
 const mm = multimeterEvents();
 const rand = lcg(7);
 const gaussian = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
@@ -72,6 +73,7 @@ const gaussian = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.
 const helpers: Array<[string, () => Chart, string]> = [
   ["spikeRaster", () => spikeRaster(raster), "mark-symbol"],
   ["spikeRaster with E/I groups", () => spikeRaster(raster, { groups: [{ name: "E", ids: [1, 2, 3, 4, 5] }, { name: "I", ids: [6, 7] }] }), "mark-symbol"],
+  ["spikeRaster of a few neurons (one row each)", () => spikeRaster(smallRaster, { groups: [{ name: "E", ids: [1, 2, 3] }, { name: "I", ids: [4, 5] }] }), "mark-rect"],
   ["traces (one recordable)", () => traces(mm, { recordables: ["V_m"], spikes: { times: [10, 20] } }), "mark-line"],
   ["traces (facet per recordable)", () => traces(mm), "mark-line"],
   ["traces (overlay)", () => traces(mm, { layout: "overlay", senders: [1] }), "mark-line"],
@@ -136,6 +138,14 @@ describe("what each helper shows", () => {
     const title = chart.spec.title as { subtitle: string[] };
     expect(title.subtitle.join(" ")).toMatch(/showing [\d,]+ spikes of every \d+\w\w neuron \(cap 2,000 points\)/);
     expect(chart.description).toContain(`${big.times.length.toLocaleString("en-US")} spikes from 200 neurons`);
+  });
+
+  it("spikeRaster gives a few neurons one labelled row each, and colours only the groups present", () => {
+    const chart = spikeRaster(smallRaster, { groups: [{ name: "E", ids: [1, 2, 3, 4, 5] }] });
+    const enc = chart.spec.encoding as { y: { type: string }; color: { scale: { domain: string[] } } };
+    expect(enc.y.type).toBe("ordinal");
+    expect(enc.color.scale.domain).toEqual(["E"]);
+    expect((spikeRaster(raster).spec.encoding as { y: { type: string } }).y.type).toBe("quantitative");
   });
 
   it("spikeRaster honours the time window and rejects mismatched arrays", () => {
