@@ -8,11 +8,11 @@ export class Reporter {
   constructor(readonly fileName: string, readonly source?: string) {}
 
   error(code: string, at: { readonly range: Range }, message: string, hint?: string): void {
-    this.diagnostics.push(makeDiagnostic(code, message, this.fileName, at.range, "error", hint));
+    this.diagnostics.push(makeDiagnostic(code, readable(message), this.fileName, at.range, "error", hint));
   }
 
   warning(code: string, at: { readonly range: Range }, message: string, hint?: string): void {
-    this.diagnostics.push(makeDiagnostic(code, message, this.fileName, at.range, "warning", hint));
+    this.diagnostics.push(makeDiagnostic(code, readable(message), this.fileName, at.range, "warning", hint));
   }
 
   get errorCount(): number {
@@ -20,4 +20,9 @@ export class Reporter {
     for (const d of this.diagnostics) if (d.severity === "error") n++;
     return n;
   }
+}
+
+/** `'V_m''` reads badly: names with primes are shown without the surrounding quotes (V_m'). */
+function readable(message: string): string {
+  return message.replace(/'([A-Za-z_$][A-Za-z0-9_$]*'+)'/g, "$1");
 }
