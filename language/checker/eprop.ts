@@ -37,7 +37,7 @@ type Spec =
 export const SURROGATE_FUNCTIONS = ["piecewise_linear", "exponential", "fast_sigmoid_derivative", "arctan_derivative"] as const;
 
 const NEURON_COMMON: Record<string, Spec> = {
-  role: { kind: "enum", values: ["recurrent", "readout"] },
+  role: { kind: "enum", values: ["recurrent", "readout"], nest: "role" },
   membrane: { kind: "state" },
   eprop_isi_trace_cutoff: { kind: "number", dim: "time", min: 0, nest: "eprop_isi_trace_cutoff" },
 };
@@ -64,7 +64,7 @@ const READOUT: Record<string, Spec> = {
 };
 
 const SYNAPSE: Record<string, Spec> = {
-  gradient: { kind: "enum", values: ["eprop"] },
+  gradient: { kind: "enum", values: ["eprop"], nest: "gradient" },
   weight: { kind: "variable" },
   optimizer: { kind: "block" },
 };
