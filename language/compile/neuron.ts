@@ -415,6 +415,7 @@ function generate(
   L.push("    dt = h;");
   const internals = storage.filter((v) => v.block === "internals");
   if (internals.length || flush || jumpArrays.length || fittedInternals.length) {
+    for (const [kname] of sys.fittedKernels) L.push(`    let fitIn_${kname} = null, fitC_${kname} = null, fitF0_${kname} = null; // reused while parameters repeat`);
     L.push("    for (let i = 0; i < n; i++) {");
     for (const v of internals) {
       if (!v.init) continue;
@@ -424,14 +425,28 @@ function generate(
     if (flush) L.push("      __flush_steps[i] = H.steps(flush_event_send_interval[i], dt);");
     for (const [kname, fit] of sys.fittedKernels) {
       const kref: RefPrinter = (r, print) => (r.kind === "kernelTime" ? "tk" : refs(r, print));
+      const inputs: string[] = [];
+      for (const d of fit.derivatives) {
+        mentions(d, (r) => {
+          if ((r.kind === "parameter" || r.kind === "internal") && !(r as { index?: unknown }).index) {
+            const c = `${arr(r.name)}[i]`;
+            if (!inputs.includes(c)) inputs.push(c);
+          }
+          return false;
+        });
+      }
       L.push(`      { // kernel ${kname}: fit F' = C·F for F = [f, f', ...] (order ${fit.order}) from its derivatives`);
-      L.push("        const F = (tk) => [");
-      for (const d of fit.derivatives) L.push(`          ${printJs(d, kref, calls)},`);
-      L.push("        ];");
-      L.push(`        const C = H.fitCompanion(F, ${fit.order}, ${fit.spacing});`);
-      L.push("        const F0 = F(0);");
-      for (let c = 0; c < fit.order; c++) L.push(`        ${arr(`__kC_${kname}_${c}`)}[i] = C ? C[${(fit.order - 1) * fit.order + c}] : NaN;`);
-      for (let o = 0; o < fit.order; o++) L.push(`        ${arr(`__kJ_${kname}_${o}`)}[i] = F0[${o}];`);
+      const same = inputs.length ? inputs.map((c, q) => `fitIn_${kname}[${q}] === ${c}`).join(" && ") : "true";
+      L.push(`        if (fitIn_${kname} === null || !(${same})) {`);
+      L.push(`          fitIn_${kname} = [${inputs.join(", ")}];`);
+      L.push("          const F = (tk) => [");
+      for (const d of fit.derivatives) L.push(`            ${printJs(d, kref, calls)},`);
+      L.push("          ];");
+      L.push(`          fitC_${kname} = H.fitCompanion(F, ${fit.order}, ${fit.spacing});`);
+      L.push(`          fitF0_${kname} = F(0);`);
+      L.push("        }");
+      for (let c = 0; c < fit.order; c++) L.push(`        ${arr(`__kC_${kname}_${c}`)}[i] = fitC_${kname} ? fitC_${kname}[${(fit.order - 1) * fit.order + c}] : NaN;`);
+      for (let o = 0; o < fit.order; o++) L.push(`        ${arr(`__kJ_${kname}_${o}`)}[i] = fitF0_${kname}[${o}];`);
       L.push("      }");
     }
     for (const copy of sys.kernelCopies) {
@@ -446,15 +461,16 @@ function generate(
     const reach = reachability(g);
     const cNonZero = g.c!.map((c) => !(c.k === "num" && c.v === 0));
     L.push(`    { // propagators of ${g.label}; neurons with equal A share one matrix exponential`);
-    L.push(`      const A = new Float64Array(${k * k});`);
-    L.push('      let key = "", P = null, Q = null;');
+    L.push(`      const A = new Float64Array(${k * k}), previous = new Float64Array(${k * k});`);
+    L.push("      let P = null, Q = null;");
     L.push("      for (let i = 0; i < n; i++) {");
     g.A!.forEach((row, r) => row.forEach((a, c) => {
       if (a.k === "num" && a.v === 0) return;
       L.push(`        A[${r * k + c}] = ${printJs(a, refs, calls)};`);
     }));
-    L.push('        const now = A.join(",");');
-    L.push(`        if (now !== key) { ({ P, Q } = H.propagators(A, ${k}, h)); key = now; }`);
+    L.push("        let same = P !== null;");
+    L.push(`        for (let q = 0; same && q < ${k * k}; q++) same = A[q] === previous[q];`);
+    L.push(`        if (!same) { ({ P, Q } = H.propagators(A, ${k}, h)); previous.set(A); }`);
     g.rows.forEach((_, r) => g.cols.forEach((__, c) => {
       if (!reach[r]![c]) return;
       L.push(`        __P${g.id}_${r}_${c}[i] = P[${r * k + c}];`);
