@@ -45,7 +45,7 @@ export function isInterrupt(error: unknown): boolean {
 }
 
 /** A thrown value: its name and message, and the stack frames inside the cell (not the kernel's). */
-export function exceptionError(error: unknown): JupyterError {
+export function exceptionError(error: unknown, cellName = "cell"): JupyterError {
   if (isInterrupt(error)) {
     return { ename: "KeyboardInterrupt", evalue: "execution interrupted", traceback: ["KeyboardInterrupt: execution interrupted"] };
   }
@@ -59,7 +59,9 @@ export function exceptionError(error: unknown): JupyterError {
   const frames = (error.stack ?? "")
     .split("\n")
     .filter((l) => /^\s+at /.test(l))
-    .filter((l) => !/node:internal|node:vm|tslab[\\/]dist|[\\/]dist[\\/]kernel[\\/]/.test(l));
+    .filter((l) => !/node:internal|node:vm|tslab[\\/]dist|[\\/]dist[\\/]kernel[\\/]/.test(l))
+    // Positions there are in the JavaScript tslab generated, not in the cell: name the cell only.
+    .map((l) => l.replace(/evalmachine\.<anonymous>:\d+:\d+/g, cellName));
   return { ename: name, evalue: error.message, traceback: [headline, ...frames] };
 }
 

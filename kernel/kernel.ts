@@ -206,14 +206,14 @@ export class Kernel {
     } else if (code.trim() !== "") {
       const outcome = await this.cells!.execute(code);
       if (outcome.kind === "diagnostics") error = diagnosticsError(outcome.diagnostics, code, cellName);
-      else if (outcome.kind === "exception") error = exceptionError(outcome.error);
+      else if (outcome.kind === "exception") error = exceptionError(outcome.error, cellName);
       else if (outcome.hasValue) {
         try {
           // A promise as the last expression is awaited (interruptibly); undefined shows nothing.
           const value = isThenable(outcome.value) ? await this.cells!.awaitInterruptibly(outcome.value) : outcome.value;
           result = await this.resultBundle(value);
         } catch (e) {
-          error = exceptionError(e);
+          error = exceptionError(e, cellName);
         }
       }
     }

@@ -146,6 +146,11 @@ describe("spikelab kernel over zeromq", () => {
     const errors = outputsOfType(outputs, "error");
     expect(errors).toHaveLength(1);
     expect(errors[0]!.content["ename"]).toBe("RangeError");
+    const nested = await kernel.execute('function inner(): never { throw new TypeError("deep"); }\ninner();');
+    const frames = nested.reply.content["traceback"] as string[];
+    expect(frames[0]).toBe("TypeError: deep");
+    expect(frames[1]).toMatch(new RegExp(`^\\s+at inner \\(cell\\[${nested.reply.content["execution_count"]}\\]\\)$`));
+    expect(frames.join("\n")).not.toMatch(/evalmachine|node:internal|tslab/);
     const after = await kernel.execute("answer + 1");
     expect((outputsOfType(after.outputs, "execute_result")[0]!.content["data"] as Record<string, unknown>)["text/plain"]).toBe("43");
   });
