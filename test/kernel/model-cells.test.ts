@@ -73,6 +73,13 @@ describe("model cells", () => {
     expect((outputsOfType(use.outputs, "execute_result")[0]!.content["data"] as Record<string, unknown>)["text/plain"]).toBe("3");
   });
 
+  it("shows a library error (SpikelabError) as its message, without a JavaScript stack", async () => {
+    const { reply } = await kernel.execute('import { Simulator as Sim } from "spikelab/dist/runtime/index.js";\nnew Sim({ resolution: 0.1 }).create("no_such_model", 1);');
+    expect(reply.content["ename"]).toBe("UnknownModelError");
+    expect(reply.content["traceback"]).toEqual([`UnknownModelError: ${String(reply.content["evalue"])}`]);
+    expect(String(reply.content["evalue"])).toContain("no_such_model");
+  });
+
   it("reports a semantic error from the checker with the cell's position", async () => {
     const code = ["%%model", "model unit_mixup_neuron:", "    state:", "        V_m mV = 5 pA", ""].join("\n");
     const { reply } = await kernel.execute(code);
