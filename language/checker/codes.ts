@@ -45,6 +45,7 @@ export const CHECK_CODES: Readonly<Record<string, string>> = {
   VECTOR_SIZE_NOT_CONSTANT: "a vector size that is not a literal or a parameter/internal",
   VECTOR_IN_SCALAR: "a whole vector used where one element is needed",
   INDEX_NOT_INTEGER: "a vector index that is not an integer",
+  INDEX_OUT_OF_RANGE: "a constant vector index below 0 or not below the vector's size",
   INDEX_ON_SCALAR: "indexing a variable that is not a vector",
   INVARIANT_NOT_BOOLEAN: "an invariant `[[...]]` that is not a boolean condition",
   SYNAPSE_WITHOUT_PRE_PORT: "a synapse model (name ends in 'synapse') without a 'pre_spikes' spike input port",

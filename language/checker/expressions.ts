@@ -216,7 +216,25 @@ export class ExpressionChecker {
     }
     if (symbol && !symbol.vectorSize) {
       this.report.error("INDEX_ON_SCALAR", ref, `'${ref.name}' is not a vector and cannot be indexed`);
+      return;
     }
+    // A constant index must lie in [0, size) when the size is known.
+    const index = evaluateConstant(ref.index!);
+    if (!symbol?.vectorSize || !index || !index.isInteger) return;
+    const size = this.constantSize(symbol.vectorSize);
+    if (index.si < 0 || (size !== undefined && index.si >= size)) {
+      this.report.error("INDEX_OUT_OF_RANGE", ref.index!, `index ${index.si} is outside vector '${ref.name}'` + (size !== undefined ? ` (valid: 0 to ${size - 1})` : ` (indices start at 0)`));
+    }
+  }
+
+  /** The value of a vector size when it is a literal or a parameter/internal with a literal value. */
+  private constantSize(e: Expression): number | undefined {
+    const c = evaluateConstant(e);
+    if (c) return c.si;
+    if (e.kind !== "VariableRef") return undefined;
+    const v = this.ctx.symbols.variables.get(e.name);
+    const init = v && v.declaration.kind === "Declaration" ? v.declaration.init : undefined;
+    return init ? evaluateConstant(init)?.si : undefined;
   }
 
   private unary(e: UnaryExpr, place: Place, scope: Scope | undefined): Type {
