@@ -174,6 +174,7 @@ function generate(
     }
   };
   const refs = baseRefs("t");
+  const readRefs = baseRefs("NaN"); // read() runs between steps: an inline that uses t has no value there
   const userFunctions = [...m.functions.keys()];
   const calls = (fn: string, args: string[]): string | undefined => {
     switch (fn) {
@@ -575,10 +576,11 @@ function generate(
   L.push("  function read(name, i) {");
   L.push("    switch (name) {");
   for (const inl of recordableInlines) {
+    if (mentions(toIr(inl.expr, { model: m, locals: new Set() }), (r) => r.kind === "spikePort")) continue; // port values exist only inside a step
     const u = typeInfo(inl.type).unit;
     const v = u && !isDimensionless(u) ? tidy(toKernelScale(u, { ratesInHz: false }) / toKernelScale(u)) : 1;
     const ir = resolve(toIr(inl.expr, { model: m, locals: new Set() }));
-    L.push(`      case ${JSON.stringify(inl.name.name)}: return ${printJs(ir, refs, calls)}${v !== 1 ? ` / ${v}` : ""};`);
+    L.push(`      case ${JSON.stringify(inl.name.name)}: return ${printJs(ir, readRefs, calls)}${v !== 1 ? ` / ${v}` : ""};`);
   }
   const epropRecordables = eprop ? epropRecordableMap(eprop) : {};
   for (const [rec, a] of Object.entries(epropRecordables)) L.push(`      case ${JSON.stringify(rec)}: return ${arr(a)}[i];`);
@@ -632,7 +634,9 @@ function generate(
   type UpdateFn = NeuronPopulation["update"];
   const cache = new Map<string, (H: unknown, arrays: Record<string, Float64Array>, n: number) => UpdateFn>();
   const sources = new Map<string, string>();
-  const specialize = (arrays: Readonly<Record<string, Float64Array>>, n: number, dt: number): { update: UpdateFn; source: string } | undefined => {
+  const specialize = (
+    arrays: Readonly<Record<string, Float64Array>>, n: number, dt: number, previousKey: string | undefined,
+  ): { update?: UpdateFn; source: string; key: string } | undefined => {
     if (n === 0) return undefined;
     const values = new Map<string, number>();
     for (const nm of foldable) {
@@ -650,6 +654,8 @@ function generate(
       if (uniform) values.set(nm, v);
     }
     const key = `${dt}|${[...values].map(([k, v]) => `${k}=${v}`).join(",")}`;
+    // Same values as at the last prepare: keep the warm (already optimized) closure.
+    if (key === previousKey && sources.has(key)) return { source: sources.get(key)!, key };
     let make = cache.get(key);
     if (!make) {
       if (cache.size >= 32) {
@@ -661,7 +667,7 @@ function generate(
       cache.set(key, make);
       sources.set(key, src);
     }
-    return { update: make(HELPERS, arrays as Record<string, Float64Array>, n), source: sources.get(key)! };
+    return { update: make(HELPERS, arrays as Record<string, Float64Array>, n), source: sources.get(key)!, key };
   };
 
   const variables: VariableSpec[] = storage.map((v) => ({
@@ -715,6 +721,7 @@ function generate(
       const pop = factory(n);
       let current = pop.update;
       let source: string | undefined;
+      let key: string | undefined;
       return {
         n: pop.n,
         arrays: pop.arrays,
@@ -724,9 +731,11 @@ function generate(
         },
         prepare(dt: number): void {
           pop.prepare(dt);
-          const s = specialize(pop.arrays, n, dt);
-          current = s?.update ?? pop.update;
+          const s = specialize(pop.arrays, n, dt, key);
+          if (!s) current = pop.update;
+          else if (s.update) current = s.update;
           source = s?.source;
+          key = s?.key;
         },
         update(origin: number, from: number, to: number, io: PopulationIO): void {
           current(origin, from, to, io);
