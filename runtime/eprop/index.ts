@@ -4,9 +4,9 @@
  */
 export { EpropArchive, EpropHistoryError, msToSteps, type EpropRole } from "./archive.js";
 export { HistoryBuffer, UpdateHistory } from "./history.js";
-export { OptimizerSettings, OptimizerState, optimizedWeight, type OptimizerDict, type OptimizerType } from "./optimizer.js";
+export { OptimizerSettings, OptimizerState, optimizedWeight, optimizedWeightAt, type OptimizerDict, type OptimizerType } from "./optimizer.js";
 export { SURROGATE_GRADIENT_FUNCTIONS, surrogateGradient, surrogateIndex, type SurrogateGradientFunction } from "./surrogate.js";
-export { EpropSynapses } from "./synapses.js";
+export { EpropSynapses, STRIDE, SYNAPSE_VARIABLES } from "./synapses.js";
 export { EpropProjection, LearningSignalProjection } from "./projection.js";
 export { EpropContext, LEARNING_SIGNAL_CONNECTION } from "./context.js";
 export { runSineWaveTask, superimposedSines, type SineWaveOptions, type SineWaveResult, type SineWaveNodes, type RecurrentModel } from "./tasks/sine-wave.js";

@@ -149,83 +149,67 @@ export class OptimizerSettings {
   }
 }
 
-/** Per-connection optimizer state (NEST's `WeightOptimizer`/`WeightOptimizerAdam`), SoA. */
-export class OptimizerState {
-  cumulative: Float64Array;
-  step: Float64Array;
-  etaCurrent: Float64Array;
-  nOptimize: Float64Array;
-  m: Float64Array;
-  v: Float64Array;
-  beta1Power: Float64Array;
-  beta2Power: Float64Array;
+/**
+ * Per-connection optimizer state (NEST's `WeightOptimizer` / `WeightOptimizerAdam`): OPTIMIZER_FIELDS
+ * doubles at some base offset of a Float64Array, so a synapse store can keep them next to the rest of
+ * a connection's state (one or two cache lines per connection event).
+ */
+export const O_CUMULATIVE = 0;
+export const O_STEP = 1;
+export const O_ETA_CURRENT = 2;
+export const O_N_OPTIMIZE = 3;
+export const O_M = 4;
+export const O_V = 5;
+export const O_BETA1_POWER = 6;
+export const O_BETA2_POWER = 7;
+export const OPTIMIZER_FIELDS = 8;
 
-  constructor(capacity: number) {
-    this.cumulative = new Float64Array(capacity);
-    this.step = new Float64Array(capacity);
-    this.etaCurrent = new Float64Array(capacity);
-    this.nOptimize = new Float64Array(capacity);
-    this.m = new Float64Array(capacity);
-    this.v = new Float64Array(capacity);
-    this.beta1Power = new Float64Array(capacity);
-    this.beta2Power = new Float64Array(capacity);
-  }
-
-  grow(capacity: number): void {
-    for (const key of ["cumulative", "step", "etaCurrent", "nOptimize", "m", "v", "beta1Power", "beta2Power"] as const) {
-      const next = new Float64Array(capacity);
-      next.set(this[key]);
-      this[key] = next;
-    }
-  }
-
-  /** A fresh optimizer for connection k (NEST constructs one per connection). */
-  init(k: number): void {
-    this.cumulative[k] = 0;
-    this.step[k] = 1;
-    this.etaCurrent[k] = 1e-4;
-    this.nOptimize[k] = 0;
-    this.m[k] = 0;
-    this.v[k] = 0;
-    this.beta1Power[k] = 1;
-    this.beta2Power[k] = 1;
-  }
+/** A fresh optimizer at `base` (NEST constructs one per connection). */
+export function initOptimizerAt(st: Float64Array, base: number): void {
+  st[base + O_CUMULATIVE] = 0;
+  st[base + O_STEP] = 1;
+  st[base + O_ETA_CURRENT] = 1e-4;
+  st[base + O_N_OPTIMIZE] = 0;
+  st[base + O_M] = 0;
+  st[base + O_V] = 0;
+  st[base + O_BETA1_POWER] = 1;
+  st[base + O_BETA2_POWER] = 1;
 }
 
-/** NEST's `WeightOptimizer::optimized_weight(cp, idx, gradient, weight)` for connection k. */
-export function optimizedWeight(s: OptimizerSettings, o: OptimizerState, k: number, idx: number, gradient: number, weight: number): number {
-  if (s.etaChangeCount !== 0 && o.nOptimize[k] === 0) o.etaCurrent[k] = s.etaFirstChange;
-  o.cumulative[k] += gradient;
-  if (o.step[k] === 0) o.step[k] = idx;
+/** NEST's `WeightOptimizer::optimized_weight(cp, idx, gradient, weight)` for the optimizer at `base`. */
+export function optimizedWeightAt(s: OptimizerSettings, st: Float64Array, base: number, idx: number, gradient: number, weight: number): number {
+  if (s.etaChangeCount !== 0 && st[base + O_N_OPTIMIZE] === 0) st[base + O_ETA_CURRENT] = s.etaFirstChange;
+  st[base + O_CUMULATIVE] += gradient;
+  if (st[base + O_STEP] === 0) st[base + O_STEP] = idx;
   const current = 1 + Math.floor(idx / s.batchSize);
-  if (o.step[k] < current) {
-    o.cumulative[k] /= s.batchSize;
-    const w = s.type === "adam" ? adamStep(s, o, k, weight, current) : gdStep(o, k, weight);
+  if (st[base + O_STEP] < current) {
+    st[base + O_CUMULATIVE] /= s.batchSize;
+    const w = s.type === "adam" ? adamStep(s, st, base, weight, current) : gdStep(st, base, weight);
     weight = Math.min(Math.max(w, s.Wmin), s.Wmax);
-    o.etaCurrent[k] = s.eta;
-    o.nOptimize[k] += 1;
-    o.step[k] = current;
+    st[base + O_ETA_CURRENT] = s.eta;
+    st[base + O_N_OPTIMIZE] += 1;
+    st[base + O_STEP] = current;
   }
   return weight;
 }
 
-function gdStep(o: OptimizerState, k: number, weight: number): number {
-  weight -= o.etaCurrent[k] * o.cumulative[k];
-  o.cumulative[k] = 0;
+function gdStep(st: Float64Array, base: number, weight: number): number {
+  weight -= st[base + O_ETA_CURRENT] * st[base + O_CUMULATIVE];
+  st[base + O_CUMULATIVE] = 0;
   return weight;
 }
 
 /** Adam, TensorFlow form: the accumulated gradient at the earliest pending step, then zero gradients. */
-function adamStep(s: OptimizerSettings, o: OptimizerState, k: number, weight: number, current: number): number {
+function adamStep(s: OptimizerSettings, st: Float64Array, base: number, weight: number, current: number): number {
   const b1 = s.beta1;
   const b2 = s.beta2;
-  let step = o.step[k];
-  let m = o.m[k];
-  let v = o.v[k];
-  let p1 = o.beta1Power[k];
-  let p2 = o.beta2Power[k];
-  let g = o.cumulative[k];
-  const eta = o.etaCurrent[k];
+  let step = st[base + O_STEP];
+  let m = st[base + O_M];
+  let v = st[base + O_V];
+  let p1 = st[base + O_BETA1_POWER];
+  let p2 = st[base + O_BETA2_POWER];
+  let g = st[base + O_CUMULATIVE];
+  const eta = st[base + O_ETA_CURRENT];
   for (; step < current; ++step) {
     p1 *= b1;
     p2 *= b2;
@@ -235,11 +219,34 @@ function adamStep(s: OptimizerSettings, o: OptimizerState, k: number, weight: nu
     weight -= (alpha * m) / (Math.sqrt(v) + s.epsilon);
     g = 0;
   }
-  o.step[k] = step;
-  o.m[k] = m;
-  o.v[k] = v;
-  o.beta1Power[k] = p1;
-  o.beta2Power[k] = p2;
-  o.cumulative[k] = 0;
+  st[base + O_STEP] = step;
+  st[base + O_M] = m;
+  st[base + O_V] = v;
+  st[base + O_BETA1_POWER] = p1;
+  st[base + O_BETA2_POWER] = p2;
+  st[base + O_CUMULATIVE] = 0;
   return weight;
+}
+
+/** Standalone optimizer states for `count` connections (tests, custom synapse code). */
+export class OptimizerState {
+  readonly data: Float64Array;
+
+  constructor(count: number) {
+    this.data = new Float64Array(count * OPTIMIZER_FIELDS);
+  }
+
+  init(k: number): void {
+    initOptimizerAt(this.data, k * OPTIMIZER_FIELDS);
+  }
+
+  /** Field `field` (O_STEP, O_M, ...) of connection k. */
+  get(k: number, field: number): number {
+    return this.data[k * OPTIMIZER_FIELDS + field];
+  }
+}
+
+/** `optimized_weight` for connection k of an OptimizerState. */
+export function optimizedWeight(s: OptimizerSettings, o: OptimizerState, k: number, idx: number, gradient: number, weight: number): number {
+  return optimizedWeightAt(s, o.data, k * OPTIMIZER_FIELDS, idx, gradient, weight);
 }

@@ -13,7 +13,8 @@ import type { Block } from "../engine/block.js";
 import type { Kernel } from "../engine/kernel.js";
 import { buildCsr, type Projection } from "../engine/projection.js";
 import type { EpropArchive } from "./archive.js";
-import type { EpropSynapses } from "./synapses.js";
+import { S_OPTIMIZER, S_WEIGHT, SYNAPSE_VARIABLES, type EpropSynapses } from "./synapses.js";
+import { O_M, O_V } from "./optimizer.js";
 
 /** (source, target, stamp, weight) → the weight recorder of the synapse model, if any. */
 export type WeightRecorderFn = (source: number, target: number, stamp: number, weight: number) => void;
@@ -117,7 +118,7 @@ export class EpropProjection implements Projection {
   }
 
   weightAt(k: number): number {
-    return this.store.weight[this.ids[k]];
+    return this.store.weight(this.ids[k]);
   }
 
   delayAt(): number {
@@ -125,32 +126,13 @@ export class EpropProjection implements Projection {
   }
 
   variableNames(): string[] {
-    return ["t_spike_previous", "z_bar", "e_bar", "e_bar_reg", "epsilon", "gradient", "m", "v"];
+    return Object.keys(SYNAPSE_VARIABLES);
   }
 
   getVariable(name: string, k: number): number {
-    const id = this.ids[k];
-    const s = this.store;
-    switch (name) {
-      case "t_spike_previous":
-        return s.tPrev[id];
-      case "z_bar":
-        return s.zBar[id];
-      case "e_bar":
-        return s.eBar[id];
-      case "e_bar_reg":
-        return s.eBarReg[id];
-      case "epsilon":
-        return s.epsilon[id];
-      case "gradient":
-        return s.gradient[id];
-      case "m":
-        return s.optimizer.m[id];
-      case "v":
-        return s.optimizer.v[id];
-      default:
-        throw new InvalidParameterError(`${this.synapseModel} has no variable '${name}'`, name);
-    }
+    const field = SYNAPSE_VARIABLES[name];
+    if (field === undefined) throw new InvalidParameterError(`${this.synapseModel} has no variable '${name}'`, name);
+    return this.store.get(this.ids[k], field);
   }
 
   setWeights(ks: Int32Array, values: Float64Array): void {
@@ -160,7 +142,7 @@ export class EpropProjection implements Projection {
         throw new InvalidParameterError(`${this.synapseModel}: weight ${values[j]} must lie in [Wmin, Wmax] = [${s.Wmin}, ${s.Wmax}]`, "weight");
       }
     }
-    for (let j = 0; j < ks.length; j++) this.store.weight[this.ids[ks[j]]] = values[j];
+    for (let j = 0; j < ks.length; j++) this.store.set(this.ids[ks[j]], S_WEIGHT, values[j]);
   }
 
   setDelays(_ks: Int32Array, steps: Int32Array): void {
@@ -168,11 +150,11 @@ export class EpropProjection implements Projection {
   }
 
   setVariable(name: string, ks: Int32Array, values: Float64Array): void {
-    const s = this.store;
-    const target = name === "m" ? s.optimizer.m : name === "v" ? s.optimizer.v : null;
-    if (target === null) throw new InvalidParameterError(`${this.synapseModel}: variable '${name}' cannot be set (settable: weight, m, v)`, name);
-    for (let j = 0; j < ks.length; j++) target[this.ids[ks[j]]] = values[j];
+    const field = name === "m" ? S_OPTIMIZER + O_M : name === "v" ? S_OPTIMIZER + O_V : -1;
+    if (field < 0) throw new InvalidParameterError(`${this.synapseModel}: variable '${name}' cannot be set (settable: weight, m, v)`, name);
+    for (let j = 0; j < ks.length; j++) this.store.set(this.ids[ks[j]], field, values[j]);
   }
+
 }
 
 export class LearningSignalProjection implements Projection {

@@ -1,34 +1,53 @@
 /**
- * The connections of one e-prop synapse model (NEST's `eprop_synapse`, bio), structure of arrays.
+ * The connections of one e-prop synapse model (NEST's `eprop_synapse`, bio).
  *
  * `send(k, stamp, isFlush)` is `eprop_synapse::send`: replay the postsynaptic history from the previous
  * event up to this one (`compute_gradient`, nest-eprop.md §6.1–6.3), let the postsynaptic archive erase
  * what no synapse needs any more (§8), and return the weight to transmit — the weight *after* the
  * replay — or NaN for a flush event, which is never delivered.
+ *
+ * Storage: one Float64Array, STRIDE doubles per connection (synapse traces and its optimizer side by
+ * side), so an event touches two or three cache lines instead of one line in each of twenty arrays.
  */
 import { EpropArchive } from "./archive.js";
-import { OptimizerSettings, OptimizerState, optimizedWeight } from "./optimizer.js";
+import { OptimizerSettings, initOptimizerAt, optimizedWeightAt, O_M, O_V } from "./optimizer.js";
 
 const INITIAL_CAPACITY = 64;
 
+// Field offsets within a connection's block.
+export const S_WEIGHT = 0;
+export const S_T_PREV = 1;
+export const S_PREV_FLUSH = 2;
+export const S_Z_BAR = 3;
+export const S_E_BAR = 4;
+export const S_E_BAR_REG = 5;
+export const S_EPSILON = 6;
+export const S_Z_PREV_BUFFER = 7;
+export const S_GRADIENT = 8;
+export const S_REMAINING = 9;
+export const S_DECAY_STEPS = 10;
+export const S_TARGET_INDEX = 11;
+/** The optimizer's fields start here (see optimizer.ts O_*). */
+export const S_OPTIMIZER = 12;
+export const STRIDE = 20;
+
+/** Connection variables `getConnections().get(name)` offers, by field. */
+export const SYNAPSE_VARIABLES: Readonly<Record<string, number>> = {
+  t_spike_previous: S_T_PREV,
+  z_bar: S_Z_BAR,
+  e_bar: S_E_BAR,
+  e_bar_reg: S_E_BAR_REG,
+  epsilon: S_EPSILON,
+  gradient: S_GRADIENT,
+  m: S_OPTIMIZER + O_M,
+  v: S_OPTIMIZER + O_V,
+};
+
 export class EpropSynapses {
   size = 0;
-  weight = new Float64Array(INITIAL_CAPACITY);
-  /** Stamp (step) of the previous event through the connection; 0 before the first. */
-  tPrev = new Float64Array(INITIAL_CAPACITY);
-  prevFlush = new Uint8Array(INITIAL_CAPACITY);
-  zBar = new Float64Array(INITIAL_CAPACITY);
-  eBar = new Float64Array(INITIAL_CAPACITY);
-  eBarReg = new Float64Array(INITIAL_CAPACITY);
-  epsilon = new Float64Array(INITIAL_CAPACITY);
-  zPrevBuffer = new Float64Array(INITIAL_CAPACITY);
-  gradient = new Float64Array(INITIAL_CAPACITY);
-  remaining = new Float64Array(INITIAL_CAPACITY);
-  decaySteps = new Float64Array(INITIAL_CAPACITY);
-  /** Postsynaptic archive (index into `archives`) and neuron index within it. */
+  state = new Float64Array(INITIAL_CAPACITY * STRIDE);
+  /** Postsynaptic archive of each connection (index into `archives`). */
   targetArchive = new Int32Array(INITIAL_CAPACITY);
-  targetIndex = new Int32Array(INITIAL_CAPACITY);
-  readonly optimizer = new OptimizerState(INITIAL_CAPACITY);
   readonly archives: EpropArchive[] = [];
   /** Statistics: replayed history entries and events handled (for the scaling benchmark). */
   replayedEntries = 0;
@@ -47,34 +66,15 @@ export class EpropSynapses {
   }
 
   private ensure(capacity: number): void {
-    if (capacity <= this.weight.length) return;
-    let next = this.weight.length;
+    if (capacity <= this.targetArchive.length) return;
+    let next = this.targetArchive.length;
     while (next < capacity) next *= 2;
-    const f64 = (a: Float64Array) => {
-      const b = new Float64Array(next);
-      b.set(a);
-      return b;
-    };
-    this.weight = f64(this.weight);
-    this.tPrev = f64(this.tPrev);
-    const pf = new Uint8Array(next);
-    pf.set(this.prevFlush);
-    this.prevFlush = pf;
-    this.zBar = f64(this.zBar);
-    this.eBar = f64(this.eBar);
-    this.eBarReg = f64(this.eBarReg);
-    this.epsilon = f64(this.epsilon);
-    this.zPrevBuffer = f64(this.zPrevBuffer);
-    this.gradient = f64(this.gradient);
-    this.remaining = f64(this.remaining);
-    this.decaySteps = f64(this.decaySteps);
+    const st = new Float64Array(next * STRIDE);
+    st.set(this.state);
+    this.state = st;
     const ta = new Int32Array(next);
     ta.set(this.targetArchive);
     this.targetArchive = ta;
-    const ti = new Int32Array(next);
-    ti.set(this.targetIndex);
-    this.targetIndex = ti;
-    this.optimizer.grow(next);
   }
 
   /**
@@ -85,40 +85,57 @@ export class EpropSynapses {
     const k = this.size;
     this.ensure(k + 1);
     this.size++;
-    this.weight[k] = weight;
+    const b = k * STRIDE;
+    this.state.fill(0, b, b + STRIDE);
+    this.state[b + S_WEIGHT] = weight;
+    this.state[b + S_TARGET_INDEX] = index;
+    initOptimizerAt(this.state, b + S_OPTIMIZER);
     this.targetArchive[k] = this.archiveId(target);
-    this.targetIndex[k] = index;
-    this.optimizer.init(k);
     target.registerConnection(index);
     return k;
   }
 
+  /** Field `field` (S_*) of connection k. */
+  get(k: number, field: number): number {
+    return this.state[k * STRIDE + field];
+  }
+
+  set(k: number, field: number, value: number): void {
+    this.state[k * STRIDE + field] = value;
+  }
+
+  weight(k: number): number {
+    return this.state[k * STRIDE + S_WEIGHT];
+  }
+
   /** `eprop_synapse::send` for an event with stamp `tSpike` (steps). Returns the weight, NaN for flush. */
   send(k: number, tSpike: number, isFlush: boolean): number {
+    const st = this.state;
+    const b = k * STRIDE;
     const archive = this.archives[this.targetArchive[k]];
-    const i = this.targetIndex[k];
-    const tPrev = this.tPrev[k];
+    const i = st[b + S_TARGET_INDEX];
+    const tPrev = st[b + S_T_PREV];
     this.events++;
     if (isFlush) this.flushEvents++;
     if (tPrev !== 0) {
-      if (archive.role === "readout") this.replayReadout(k, archive, i, tSpike, tPrev, isFlush);
-      else this.replayRecurrent(k, archive, i, tSpike, tPrev, isFlush);
+      if (archive.role === "readout") this.replayReadout(st, b, archive, i, tSpike, tPrev, isFlush);
+      else this.replayRecurrent(st, b, archive, i, tSpike, tPrev, isFlush);
     }
     archive.eraseUsed(i, tSpike, tPrev);
-    this.tPrev[k] = tSpike;
-    this.prevFlush[k] = isFlush ? 1 : 0;
-    return isFlush ? NaN : this.weight[k];
+    st[b + S_T_PREV] = tSpike;
+    st[b + S_PREV_FLUSH] = isFlush ? 1 : 0;
+    return isFlush ? NaN : st[b + S_WEIGHT];
   }
 
   /** `compute_gradient` of eprop_iaf / eprop_iaf_adapt / eprop_iaf_psc_delta(_adapt) (§6.1, §6.3). */
-  private replayRecurrent(k: number, archive: EpropArchive, i: number, tSpike: number, tPrev: number, isFlush: boolean): void {
+  private replayRecurrent(st: Float64Array, b: number, archive: EpropArchive, i: number, tSpike: number, tPrev: number, isFlush: boolean): void {
     const settings = this.settings;
     const eachStep = settings.optimizeEachStep;
-    const previousWasFlush = this.prevFlush[k] === 1;
+    const previousWasFlush = st[b + S_PREV_FLUSH] === 1;
     const isi = tSpike - tPrev;
-    let remaining = previousWasFlush ? this.remaining[k] : archive.cutoffSteps[i];
+    let remaining = previousWasFlush ? st[b + S_REMAINING] : archive.cutoffSteps[i];
     let zCurrent = 0;
-    let gradient = this.gradient[k];
+    let gradient = st[b + S_GRADIENT];
     if (!previousWasFlush) {
       gradient = 0;
       zCurrent = 1;
@@ -133,12 +150,13 @@ export class EpropSynapses {
     const beta = archive.adaptBeta[i];
     const rho = archive.rho[i];
     const adaptive = archive.adaptive;
-    let zPrev = this.zPrevBuffer[k];
-    let zBar = this.zBar[k];
-    let eBar = this.eBar[k];
-    let eBarReg = this.eBarReg[k];
-    let eps = this.epsilon[k];
-    let weight = this.weight[k];
+    const opt = b + S_OPTIMIZER;
+    let zPrev = st[b + S_Z_PREV_BUFFER];
+    let zBar = st[b + S_Z_BAR];
+    let eBar = st[b + S_E_BAR];
+    let eBarReg = st[b + S_E_BAR_REG];
+    let eps = st[b + S_EPSILON];
+    let weight = st[b + S_WEIGHT];
     if (steps > 0) {
       const h = archive.hist[i];
       let e = h.lowerBound(tBegin);
@@ -172,32 +190,34 @@ export class EpropSynapses {
           eBarReg = kappaReg * eBarReg + oneMinusKappaReg * el;
           gradient += lCol[e] * eBar + frCol[e] * eBarReg;
         }
-      } else for (let t = tBegin; t < tEnd; ++t, ++e) {
-        const z = zPrev;
-        zPrev = zCurrent;
-        zCurrent = 0;
-        zBar = alpha * zBar + z;
-        let el: number;
-        if (adaptive) {
-          el = psiCol[e] * (zBar - beta * eps);
-          eps = rho * eps + el;
-        } else {
-          el = psiCol[e] * zBar;
-        }
-        eBar = kappa * eBar + el;
-        eBarReg = kappaReg * eBarReg + oneMinusKappaReg * el;
-        const increment = lCol[e] * eBar + frCol[e] * eBarReg;
-        if (eachStep) {
-          gradient = increment;
-          weight = optimizedWeight(settings, this.optimizer, k, t + 1, gradient, weight);
-        } else {
-          gradient += increment;
+      } else {
+        for (let t = tBegin; t < tEnd; ++t, ++e) {
+          const z = zPrev;
+          zPrev = zCurrent;
+          zCurrent = 0;
+          zBar = alpha * zBar + z;
+          let el: number;
+          if (adaptive) {
+            el = psiCol[e] * (zBar - beta * eps);
+            eps = rho * eps + el;
+          } else {
+            el = psiCol[e] * zBar;
+          }
+          eBar = kappa * eBar + el;
+          eBarReg = kappaReg * eBarReg + oneMinusKappaReg * el;
+          const increment = lCol[e] * eBar + frCol[e] * eBarReg;
+          if (eachStep) {
+            gradient = increment;
+            weight = optimizedWeightAt(settings, st, opt, t + 1, gradient, weight);
+          } else {
+            gradient += increment;
+          }
         }
       }
     }
     remaining -= steps;
     const untilEvent = isi - steps;
-    let decay = this.decaySteps[k] + untilEvent;
+    let decay = st[b + S_DECAY_STEPS] + untilEvent;
     if (!isFlush && decay > 0) {
       zBar *= Math.pow(alpha, decay);
       eBar *= Math.pow(kappa, decay);
@@ -205,27 +225,27 @@ export class EpropSynapses {
       if (adaptive) eps *= Math.pow(rho, decay);
       decay = 0;
     }
-    if (!isFlush && !eachStep) weight = optimizedWeight(settings, this.optimizer, k, tEnd + untilEvent, gradient, weight);
-    this.zPrevBuffer[k] = zPrev;
-    this.zBar[k] = zBar;
-    this.eBar[k] = eBar;
-    this.eBarReg[k] = eBarReg;
-    this.epsilon[k] = eps;
-    this.gradient[k] = gradient;
-    this.remaining[k] = remaining;
-    this.decaySteps[k] = decay;
-    this.weight[k] = weight;
+    if (!isFlush && !eachStep) weight = optimizedWeightAt(settings, st, opt, tEnd + untilEvent, gradient, weight);
+    st[b + S_Z_PREV_BUFFER] = zPrev;
+    st[b + S_Z_BAR] = zBar;
+    st[b + S_E_BAR] = eBar;
+    st[b + S_E_BAR_REG] = eBarReg;
+    st[b + S_EPSILON] = eps;
+    st[b + S_GRADIENT] = gradient;
+    st[b + S_REMAINING] = remaining;
+    st[b + S_DECAY_STEPS] = decay;
+    st[b + S_WEIGHT] = weight;
   }
 
   /** `compute_gradient` of eprop_readout (§6.2): g = err(τ)·z̄(τ). */
-  private replayReadout(k: number, archive: EpropArchive, i: number, tSpike: number, tPrev: number, isFlush: boolean): void {
+  private replayReadout(st: Float64Array, b: number, archive: EpropArchive, i: number, tSpike: number, tPrev: number, isFlush: boolean): void {
     const settings = this.settings;
     const eachStep = settings.optimizeEachStep;
-    const previousWasFlush = this.prevFlush[k] === 1;
+    const previousWasFlush = st[b + S_PREV_FLUSH] === 1;
     const isi = tSpike - tPrev;
-    let remaining = previousWasFlush ? this.remaining[k] : archive.cutoffSteps[i];
+    let remaining = previousWasFlush ? st[b + S_REMAINING] : archive.cutoffSteps[i];
     let zCurrent = 0;
-    let gradient = this.gradient[k];
+    let gradient = st[b + S_GRADIENT];
     if (!previousWasFlush) {
       gradient = 0;
       zCurrent = 1;
@@ -234,9 +254,10 @@ export class EpropSynapses {
     const steps = Math.min(remaining, isi);
     const tEnd = tBegin + steps;
     const alpha = archive.alpha[i];
-    let zPrev = this.zPrevBuffer[k];
-    let zBar = this.zBar[k];
-    let weight = this.weight[k];
+    const opt = b + S_OPTIMIZER;
+    let zPrev = st[b + S_Z_PREV_BUFFER];
+    let zBar = st[b + S_Z_BAR];
+    let weight = st[b + S_WEIGHT];
     if (steps > 0) {
       const h = archive.hist[i];
       let e = h.lowerBound(tBegin);
@@ -253,7 +274,7 @@ export class EpropSynapses {
         const increment = errCol[e] * zBar;
         if (eachStep) {
           gradient = increment;
-          weight = optimizedWeight(settings, this.optimizer, k, t + 1, gradient, weight);
+          weight = optimizedWeightAt(settings, st, opt, t + 1, gradient, weight);
         } else {
           gradient += increment;
         }
@@ -261,18 +282,18 @@ export class EpropSynapses {
     }
     remaining -= steps;
     const untilEvent = isi - steps;
-    let decay = this.decaySteps[k] + untilEvent;
+    let decay = st[b + S_DECAY_STEPS] + untilEvent;
     if (!isFlush && decay > 0) {
       zBar *= Math.pow(alpha, decay);
       decay = 0;
     }
-    if (!isFlush && !eachStep) weight = optimizedWeight(settings, this.optimizer, k, tEnd + untilEvent, gradient, weight);
-    this.zPrevBuffer[k] = zPrev;
-    this.zBar[k] = zBar;
-    this.gradient[k] = gradient;
-    this.remaining[k] = remaining;
-    this.decaySteps[k] = decay;
-    this.weight[k] = weight;
+    if (!isFlush && !eachStep) weight = optimizedWeightAt(settings, st, opt, tEnd + untilEvent, gradient, weight);
+    st[b + S_Z_PREV_BUFFER] = zPrev;
+    st[b + S_Z_BAR] = zBar;
+    st[b + S_GRADIENT] = gradient;
+    st[b + S_REMAINING] = remaining;
+    st[b + S_DECAY_STEPS] = decay;
+    st[b + S_WEIGHT] = weight;
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { HistoryBuffer, UpdateHistory } from "../../runtime/eprop/history.js";
-import { OptimizerSettings, OptimizerState, optimizedWeight } from "../../runtime/eprop/optimizer.js";
+import { O_STEP, OptimizerSettings, OptimizerState, optimizedWeight } from "../../runtime/eprop/optimizer.js";
 import { historyLengths } from "./harness/drive-archive.js";
 import { runReferenceNetwork } from "./harness/reference-network.js";
 import { REGRESSION_CASES, lossPerIteration, regressionData } from "./harness/regression-setup.js";
@@ -137,7 +137,7 @@ describe("optimizers (§7)", () => {
     }
     // eta_current lags: the first optimization uses the first changed eta (0.01).
     expect(w).toBe(want);
-    expect(o.step[0]).toBe(4);
+    expect(o.get(0, O_STEP)).toBe(4);
   });
   it("gradient descent latches eta: an optimization uses the eta in force at the previous one", () => {
     const s = new OptimizerSettings();
