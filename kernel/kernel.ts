@@ -17,6 +17,7 @@ import { History, type HistoryQuery } from "./history.js";
 import { setKernelHost, type KernelHost, type MimeBundle } from "./host.js";
 import { captureStandardStreams, Iopub } from "./iopub.js";
 import { isComplete } from "./is-complete.js";
+import { completeModel, inspectModel } from "./model-assist.js";
 import { isModelCell, runModelCell } from "./model-cells.js";
 import { hookSpikelabResolution, TypeScriptCells } from "./typescript-cells.js";
 import { BadMessageError, decodeMessage, encodeMessage, makeHeader, PROTOCOL_VERSION, Signer, type ConnectionInfo, type JsonObject, type Message } from "./wire.js";
@@ -294,7 +295,11 @@ export class Kernel {
   private complete(msg: Message): JsonObject {
     const code = String(msg.content["code"] ?? "");
     const cursor = toUtf16Offset(code, Number(msg.content["cursor_pos"] ?? code.length));
-    if (isModelCell(code) || !this.cells) return { status: "ok", matches: [], cursor_start: cursor, cursor_end: cursor, metadata: {} };
+    if (isModelCell(code)) {
+      const m = completeModel(code, cursor);
+      return { status: "ok", matches: m.matches, cursor_start: toCodePoints(code, m.start), cursor_end: toCodePoints(code, m.end), metadata: {} };
+    }
+    if (!this.cells) return { status: "ok", matches: [], cursor_start: cursor, cursor_end: cursor, metadata: {} };
     try {
       const c = this.cells.complete(code, cursor);
       const start = toCodePoints(code, c.start);
@@ -312,7 +317,8 @@ export class Kernel {
     const code = String(msg.content["code"] ?? "");
     const cursor = toUtf16Offset(code, Number(msg.content["cursor_pos"] ?? code.length));
     let text: string | undefined;
-    if (!isModelCell(code) && this.cells) {
+    if (isModelCell(code)) text = inspectModel(code, cursor);
+    else if (this.cells) {
       try {
         text = this.cells.inspect(code, cursor);
       } catch (e) {

@@ -80,6 +80,19 @@ describe("model cells", () => {
     expect(String(reply.content["evalue"])).toContain("no_such_model");
   });
 
+  it("completes and inspects inside model cells (built-ins, blocks, the cell's own names)", async () => {
+    const code = "%%model\nmodel m:\n    parameters:\n        tau_m ms = 10 ms\n    update:\n        x = ex";
+    const builtins = await kernel.request("complete_request", { code, cursor_pos: code.length });
+    expect(builtins.reply.content["matches"]).toEqual(expect.arrayContaining(["exp", "expm1"]));
+    expect(builtins.reply.content["cursor_start"]).toBe(code.length - 2);
+    const own = await kernel.request("complete_request", { code: code + " + ta", cursor_pos: code.length + 5 });
+    expect(own.reply.content["matches"]).toContain("tau_m");
+    const sig = await kernel.request("inspect_request", { code: code + "pm1(", cursor_pos: code.length + 3, detail_level: 0 });
+    expect((sig.reply.content["data"] as Record<string, unknown>)["text/plain"]).toBe("built-in function expm1(x real) real");
+    const decl = await kernel.request("inspect_request", { code: code + " + tau_m", cursor_pos: code.length + 8, detail_level: 0 });
+    expect((decl.reply.content["data"] as Record<string, unknown>)["text/plain"]).toBe("tau_m ms = 10 ms");
+  });
+
   it("reports a semantic error from the checker with the cell's position", async () => {
     const code = ["%%model", "model unit_mixup_neuron:", "    state:", "        V_m mV = 5 pA", ""].join("\n");
     const { reply } = await kernel.execute(code);
