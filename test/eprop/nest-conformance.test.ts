@@ -240,4 +240,26 @@ describe("NEST's e-prop API rules", () => {
     const hist = (mmRec!.get("events") as Record<string, Float64Array>).eprop_history_duration;
     expect(Math.max(...hist)).toBeLessThanOrEqual(101); // cutoff 100 + flush 100: bounded
   });
+
+  it("readout rate inputs: the value listed at time T is used in readout step T (NEST overwrites state on delivery)", () => {
+    const sim = new Simulator({ resolution: 1.0, progress: false });
+    const ro = sim.create("eprop_readout", 1, { C_m: 1.0, E_L: 0.0, tau_m: 30.0 });
+    const target = sim.create("step_rate_generator", 1, { amplitude_times: [2.0, 3.0, 4.0, 5.0], amplitude_values: [1.0, 2.0, 3.0, 4.0] });
+    const window = sim.create("step_rate_generator", 1, { amplitude_times: [2.0], amplitude_values: [1.0] });
+    sim.connect(target, ro, "one_to_one", { synapse_model: "rate_connection_delayed", delay: 1.0, receptor_type: 2 });
+    sim.connect(window, ro, "one_to_one", { synapse_model: "rate_connection_delayed", delay: 1.0, receptor_type: 1 });
+    const mm = sim.create("multimeter", 1, { interval: 1.0, record_from: ["target_signal", "error_signal", "readout_signal"] });
+    sim.connect(mm, ro);
+    sim.simulate(8.0);
+    const ev = mm.get("events") as Record<string, Float64Array>;
+    // sample at time T+1 = state after step T
+    expect(Array.from(ev.times)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(Array.from(ev.target_signal)).toEqual([0, 0, 1, 2, 3, 4, 4]);
+    expect(Array.from(ev.error_signal)).toEqual([0, 0, -1, -2, -3, -4, -4]);
+  });
+
+  it("sine-wave example (1000-step sequences, per-spike GD, real sine target): first-iteration loss is NEST's 107.737", () => {
+    const r = runSineWaveTask({ nIter: 1, progress: false });
+    expect(Math.abs(r.loss[0] - 107.737) / 107.737).toBeLessThan(5e-6);
+  });
 });
