@@ -18,6 +18,23 @@ from brian2 import (ms, mV, prefs, set_device, device, defaultclock, NeuronGroup
                     SpikeMonitor, run, seed as brian_seed, Hz, start_scope)
 
 
+def cpu_timer():
+    """Measures the CPU time of the network run inside the standalone binary (std::clock), so the
+    comparison stays meaningful on a shared machine (wall time depends on the load)."""
+    device.insert_code("before_network_run", "std::clock_t spikelab_c0 = std::clock();")
+    device.insert_code("after_network_run",
+                       "{ FILE* f = fopen(\"spikelab_cpu_time.txt\", \"w\"); "
+                       "fprintf(f, \"%.6f\", double(std::clock() - spikelab_c0) / CLOCKS_PER_SEC); fclose(f); }")
+
+
+def read_cpu(workdir):
+    try:
+        with open(os.path.join(workdir, "spikelab_cpu_time.txt")) as f:
+            return float(f.read())
+    except OSError:
+        return None
+
+
 def brunel(order, sim_ms, workdir):
     set_device("cpp_standalone", directory=workdir, build_on_run=False)
     prefs.devices.cpp_standalone.openmp_threads = 0
@@ -47,12 +64,14 @@ def brunel(order, sim_ms, workdir):
     inh.connect(i=pre_i[order_i], j=post_i[order_i])
     drive = PoissonInput(neurons, "v", N=CE, rate=nu_ex, weight="J * int(not_refractory)")
     mon = SpikeMonitor(neurons)
+    cpu_timer()
     run(sim_ms * ms)
     build_python = time.time() - t0
     t1 = time.time()
     device.build(directory=workdir, compile=True, run=True, debug=False)
     total = time.time() - t1
     sim = device._last_run_time
+    cpu = read_cpu(workdir)
     spikes = mon.i[:]
     ne = int(np.sum(spikes < NE))
     ni = int(np.sum(spikes >= NE))
@@ -60,7 +79,7 @@ def brunel(order, sim_ms, workdir):
     rate_i = ni / NI / (sim_ms / 1000.0)
     events = ne * (N * CE / NE) + ni * (N * CI / NI)
     return {"simulator": "brian2", "target": "cpp_standalone", "order": order, "sim_ms": sim_ms,
-            "build_python_s": build_python, "compile_and_run_s": total, "simulate_s": sim,
+            "build_python_s": build_python, "compile_and_run_s": total, "simulate_s": sim, "cpu_s": cpu,
             "rate_e": rate_e, "rate_i": rate_i, "spikes": int(len(spikes)), "events": events,
             "events_per_s": events / sim}
 
@@ -89,11 +108,13 @@ def cuba(sim_ms, workdir):
     Ce.connect("i<3200", p=0.02)
     Ci.connect("i>=3200", p=0.02)
     mon = SpikeMonitor(P)
+    cpu_timer()
     run(sim_ms * ms)
     device.build(directory=workdir, compile=True, run=True, debug=False)
     sim = device._last_run_time
+    cpu = read_cpu(workdir)
     return {"simulator": "brian2", "target": "cpp_standalone", "network": "cuba", "sim_ms": sim_ms,
-            "simulate_s": sim, "rate": len(mon.i[:]) / 4000 / (sim_ms / 1000.0), "spikes": int(len(mon.i[:]))}
+            "simulate_s": sim, "cpu_s": cpu, "rate": len(mon.i[:]) / 4000 / (sim_ms / 1000.0), "spikes": int(len(mon.i[:]))}
 
 
 if __name__ == "__main__":

@@ -99,22 +99,25 @@ const f = (x, d = 2) => (x === undefined || x === null || Number.isNaN(x) ? "—
 const e = (x) => (x === undefined || x === null || Number.isNaN(x) ? "—" : Number(x).toExponential(2));
 const lines = [];
 lines.push(`# Benchmark results`, ``);
-lines.push(`Measured ${results.date} with \`npm run bench${args.length ? " " + args.join(" ") : ""}\` on ${results.cpus} × ${results.cpu}, Node ${results.node}, load average ${f(results.load, 1)} at start (the machine is shared: wall times are pessimistic).`, ``);
+lines.push(`Measured ${results.date} with \`npm run bench${args.length ? " " + args.join(" ") : ""}\` on ${results.cpus} × ${results.cpu}, Node ${results.node}, load average ${f(results.load, 1)} at start. The machine is shared by several jobs, so processes get a fraction of a core: CPU times (process time for Spikelab, \`std::clock\` around the network run inside Brian2's binary) are the figures to compare; wall times depend on the load.`, ``);
 if (results.brunel) {
   const b = results.brunel;
   const br = results.brian_brunel;
   lines.push(`## NEST brunel_delta_nest (${b.neurons} neurons, ${b.synapses.toLocaleString("en")} synapses, 1 s at dt 0.1 ms, 20 kHz Poisson drive per neuron)`, ``);
   lines.push(`| | Spikelab | Brian2 ${br ? "2.5.1 cpp_standalone, 1 thread" : "(not run)"} |`, `|---|---|---|`);
   lines.push(`| build (s) | ${f(b.build_s)} (CPU ${f(b.build_cpu_s)}) | ${br ? f(br.build_python_s) + " + compile/run " + f(br.compile_and_run_s) : "—"} |`);
-  lines.push(`| simulation (s) | **${f(b.simulate_s)}** (CPU ${f(b.cpu_s)}) | ${br ? "**" + f(br.simulate_s) + "**" : "—"} |`);
-  lines.push(`| real-time factor | ${f(b.rtf)} | ${br ? f(br.simulate_s / (br.sim_ms / 1000)) : "—"} |`);
+  lines.push(`| simulation, wall (s) | ${f(b.simulate_s)} | ${br ? f(br.simulate_s) : "—"} |`);
+  lines.push(`| simulation, CPU (s) | **${f(b.cpu_s)}** | ${br ? "**" + f(br.cpu_s) + "**" : "—"} |`);
+  lines.push(`| real-time factor (CPU) | ${f(b.cpu_s / (b.rtf ? b.simulate_s / b.rtf : 1))} | ${br && br.cpu_s ? f(br.cpu_s / (br.sim_ms / 1000)) : "—"} |`);
   lines.push(`| rates E / I (Hz) | ${f(b.rate_e)} / ${f(b.rate_i)} | ${br ? f(br.rate_e) + " / " + f(br.rate_i) : "—"} |`);
   lines.push(`| spikes | ${b.spikes} | ${br ? br.spikes : "—"} |`);
-  lines.push(`| delivered synaptic events / s (whole simulation) | ${e(b.events_per_s)} | ${br ? e(br.events_per_s) : "—"} |`);
+  lines.push(`| delivered synaptic events per CPU second (whole simulation) | ${e(b.events / b.cpu_s)} | ${br && br.cpu_s ? e(br.events / br.cpu_s) : "—"} |`);
   lines.push(`| delivery phase alone, CPU time (events / s) | ${e(b.delivery_events_per_s)} | — |`);
   lines.push(`| bytes per synapse (connectivity) | ${f(b.bytes_per_synapse)} | — |`);
   lines.push(`| peak RSS (MB) | ${f(b.peak_rss_mb, 0)} | — |`);
-  if (br) lines.push(``, `Ratio Spikelab / Brian2 simulation time: **${f(b.simulate_s / br.simulate_s)}** (goal ≤ 0.5).`);
+  if (br) {
+    lines.push(``, `Ratio Spikelab / Brian2 simulation time: **${f(b.cpu_s / br.cpu_s)}** in CPU time (goal ≤ 0.5), ${f(b.simulate_s / br.simulate_s)} in wall time.`);
+  }
   lines.push(``, `Spikelab phases (CPU s): ${Object.entries(b.phases_s).map(([k, v]) => `${k} ${f(v)}`).join(", ")}.`, ``);
 }
 if (results.cuba) {
@@ -122,11 +125,11 @@ if (results.cuba) {
   const bc = results.brian_cuba;
   lines.push(`## Brette et al. 2007 CUBA (4000 neurons, ${c.synapses.toLocaleString("en")} synapses, ${c.rtf ? f(c.simulate_s / c.rtf, 0) : "?"} s)`, ``);
   lines.push(`| | Spikelab | Brian2 cpp_standalone |`, `|---|---|---|`);
-  lines.push(`| simulation (s) | **${f(c.simulate_s)}** (CPU ${f(c.cpu_s)}) | ${bc ? "**" + f(bc.simulate_s) + "**" : "—"} |`);
-  lines.push(`| real-time factor | ${f(c.rtf, 3)} | ${bc ? f(bc.simulate_s / (bc.sim_ms / 1000), 3) : "—"} |`);
+  lines.push(`| simulation, wall (s) | ${f(c.simulate_s)} | ${bc ? f(bc.simulate_s) : "—"} |`);
+  lines.push(`| simulation, CPU (s) | **${f(c.cpu_s)}** | ${bc ? "**" + f(bc.cpu_s) + "**" : "—"} |`);
   lines.push(`| rate (Hz) | ${f(c.rate)} | ${bc ? f(bc.rate) : "—"} |`);
   lines.push(`| build (s) | ${f(c.build_s)} | — |`, ``);
-  if (bc) lines.push(`Ratio Spikelab / Brian2 simulation time: **${f(c.simulate_s / bc.simulate_s)}**.`, ``);
+  if (bc) lines.push(`Ratio Spikelab / Brian2 simulation time: **${f(c.cpu_s / bc.cpu_s)}** in CPU time, ${f(c.simulate_s / bc.simulate_s)} in wall time.`, ``);
   lines.push(`Spikelab phases (CPU s): ${Object.entries(c.phases_s).map(([k, v]) => `${k} ${f(v)}`).join(", ")}.`, ``);
 }
 lines.push(`Raw figures:`, "", "```json", JSON.stringify(results, null, 2), "```", "");
