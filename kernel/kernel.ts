@@ -240,8 +240,27 @@ export class Kernel {
         this.iopub.status("idle", queued);
       }
     } else {
-      this.reply(msg, channel, { status: "ok", execution_count: count, user_expressions: {}, payload: [] });
+      const userExpressions = await this.evaluateUserExpressions(msg.content["user_expressions"], cellName);
+      this.reply(msg, channel, { status: "ok", execution_count: count, user_expressions: userExpressions, payload: [] });
     }
+  }
+
+  /** `user_expressions`: each evaluated after the cell, as a text/plain bundle or an error. */
+  private async evaluateUserExpressions(requested: unknown, cellName: string): Promise<JsonObject> {
+    const results: JsonObject = {};
+    if (typeof requested !== "object" || requested === null || !this.cells) return results;
+    for (const [name, expression] of Object.entries(requested as Record<string, unknown>)) {
+      const code = String(expression);
+      const outcome = await this.cells.execute(code);
+      if (outcome.kind === "ok") {
+        const value = outcome.hasValue ? outcome.value : undefined;
+        results[name] = { status: "ok", data: { "text/plain": inspect(value, { depth: 2 }) }, metadata: {} };
+      } else {
+        const error = outcome.kind === "diagnostics" ? diagnosticsError(outcome.diagnostics, code, name) : exceptionError(outcome.error, cellName);
+        results[name] = { status: "error", ...error };
+      }
+    }
+    return results;
   }
 
   /** Removes the execute_requests already sent to us (zeromq's buffer is read into the queue first). */

@@ -238,6 +238,14 @@ describe("spikelab kernel over zeromq", () => {
     expect((search.reply.content["history"] as unknown[]).length).toBe(1);
   });
 
+  it("evaluates user_expressions after the cell", async () => {
+    const { reply } = await kernel.execute("const ue = 5;", { user_expressions: { doubled: "ue * 2", broken: "ue.nope()" } });
+    const results = reply.content["user_expressions"] as Record<string, Record<string, unknown>>;
+    expect(results["doubled"]).toEqual({ status: "ok", data: { "text/plain": "10" }, metadata: {} });
+    expect(results["broken"]!["status"]).toBe("error");
+    expect(results["broken"]!["ename"]).toBe("TSError");
+  });
+
   /** Runs `code` after the cell has written a marker file, and resolves once the cell is running. */
   async function startBlockingCell(code: string): Promise<{ running: ReturnType<KernelClient["execute"]> }> {
     const marker = path.join(mkdtempSync(path.join(tmpdir(), "spikelab-running-")), "running");
