@@ -72,7 +72,7 @@ export class EpropContext implements KernelHook {
     const archive = new EpropArchive(spec.role, block.n, adaptive);
     const entry: AttachedBlock = { block, archive, feedback: [] };
     this.attached.set(block, entry);
-    archive.prepare(this.dt, block.population.arrays);
+    archive.prepare(this.dt, parameterArrays(block));
     const arrays = block.population.arrays;
     const n = block.n;
     const ls = arrays.__eprop_learning_signal;
@@ -110,7 +110,7 @@ export class EpropContext implements KernelHook {
 
   /** Re-reads parameters (τ_m, κ, cutoff, ...) of every attached block: call at every simulate. */
   prepare(): void {
-    for (const { block, archive } of this.attached.values()) archive.prepare(this.dt, block.population.arrays);
+    for (const { block, archive } of this.attached.values()) archive.prepare(this.dt, parameterArrays(block));
   }
 
   /** The synapse store (and optimizer settings) of e-prop synapse model `name`, created on first use. */
@@ -201,6 +201,22 @@ export class EpropContext implements KernelHook {
     }
     return { entries, bytes, maxEntries, neurons };
   }
+}
+
+/**
+ * The parameter arrays the archive reads, by NEST name: the model's own arrays, with the adaptation
+ * parameters taken from the `eprop:` bindings (`adapt_beta = ...`, `adapt_tau = ...`) when they name
+ * other variables.
+ */
+function parameterArrays(block: NeuronBlock): Record<string, Float64Array | undefined> {
+  const arrays = block.population.arrays;
+  const bound = block.model.eprop?.bindingVariables ?? {};
+  const out: Record<string, Float64Array | undefined> = { ...arrays };
+  for (const key of ["adapt_beta", "adapt_tau"]) {
+    const name = bound[key];
+    if (name !== undefined && arrays[name] !== undefined) out[key] = arrays[name];
+  }
+  return out;
 }
 
 /**
