@@ -110,15 +110,20 @@ function lowerStatement(ctx: BodyContext, s: Statement, locals: Set<string>, ind
     }
     case "For": {
       const v = s.variable.name;
-      const target = locals.has(v) ? localName(v) : ctx.target(storageName(v, 0), undefined);
       const from = expr(ctx, s.from, locals);
       const to = expr(ctx, s.to, locals);
       const stepIr = s.step ? toIr(s.step, { model: m, locals }) : ({ k: "num", v: 1 } as Ir);
       const step = stepIr.k === "num" ? stepIr.v : 1;
       const cmp = step >= 0 ? "<" : ">";
+      // The iterator is a local, a model variable, or (Python style, allowed by the checker) new here.
+      const isModelVar = !locals.has(v) && m.vars.has(storageName(v, 0));
+      const declare = !locals.has(v) && !isModelVar;
+      const inner = new Set(locals);
+      inner.add(v);
+      const target = isModelVar ? ctx.target(storageName(v, 0), undefined) : localName(v);
       return [
-        `${indent}for (${target} = ${from}; ${target} ${cmp} ${to}; ${target} += ${step}) {`,
-        ...lowerBody(ctx, s.body, locals, indent + "  "),
+        `${indent}for (${declare ? "let " : ""}${target} = ${from}; ${target} ${cmp} ${to}; ${target} += ${step}) {`,
+        ...lowerBody(ctx, s.body, isModelVar ? locals : inner, indent + "  "),
         `${indent}}`,
       ];
     }
