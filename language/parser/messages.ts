@@ -104,9 +104,12 @@ function matchedPrefix(paths: TokenType[][][], actual: IToken[]): number {
 }
 
 export const errorMessages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual, previous }) {
+  buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
     if (expected === Dedent) return unexpected(actual);
     if (expected === EOF) return actual.tokenType === Indent ? unexpected(actual) : `${unexpected(actual)}; expected 'model NAME:'`;
+    if (expected === Newline && ruleName === "settingsBody" && previous?.image === ":") {
+      return `${unexpected(actual)} after ':'; settings are written 'key = value', blocks 'key:' on their own line`;
+    }
     if (expected === Newline) return `${unexpected(actual)}; expected end of line${after(previous)}`;
     if (expected === Indent) return `expected an indented block${after(previous)}`;
     return `expected ${tokenLabel(expected)}${after(previous)}${found(actual)}`;

@@ -117,6 +117,9 @@ export class SpikelabParser extends EmbeddedActionsParser {
     this.ACTION(() => {
       const prev = this.LA(0);
       const at = this.isReal(prev) ? tokenRange(prev) : emptyRange;
+      // If this line already failed (e.g. `role: recurrent`), that error says more than this one.
+      const lastError = this.errors[this.errors.length - 1];
+      if (lastError !== undefined && lastError.token.startLine === at.start.line) return;
       this.softErrors.push({ message: "expected an indented block after ':'", range: { start: at.start, end: at.end } });
     });
   }

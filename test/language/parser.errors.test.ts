@@ -154,6 +154,12 @@ describe("syntax errors", () => {
     }
   });
 
+  it("explains settings syntax when a setting is written 'key: value'", () => {
+    expect(errors("model m:\n    eprop:\n        role: recurrent\n        kappa = 0.9\n")).toEqual([
+      "3:15 unexpected 'recurrent' after ':'; settings are written 'key = value', blocks 'key:' on their own line",
+    ]);
+  });
+
   it("reports one error per line (later ones on the same line are cascades)", () => {
     expect(errors("model m:\n    onCondition V_m > 1 mV:\n        emit_spike()\n")).toEqual(["2:17 expected '(' after 'onCondition', found 'V_m'"]);
     expect(errors("model m:\n    update:\n        for i in 0 .. 3:\n            x = 1\n")).toEqual(["3:20 unexpected characters '..'"]);
