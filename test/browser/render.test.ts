@@ -25,9 +25,12 @@ function specsFromExecutedNotebooks(): NotebookSpec[] {
   if (!existsSync(EXECUTED)) return [];
   const found: NotebookSpec[] = [];
   for (const file of readdirSync(EXECUTED).filter((f) => f.endsWith(".ipynb")).sort()) {
-    const nb = JSON.parse(readFileSync(join(EXECUTED, file), "utf8")) as {
-      cells: Array<{ outputs?: Array<{ data?: Record<string, unknown> }> }>;
-    };
+    let nb: { cells: Array<{ outputs?: Array<{ data?: Record<string, unknown> }> }> };
+    try {
+      nb = JSON.parse(readFileSync(join(EXECUTED, file), "utf8")) as typeof nb;
+    } catch {
+      continue; // being rewritten by the execution test right now; the others still count
+    }
     nb.cells.forEach((cell, c) =>
       (cell.outputs ?? []).forEach((out) => {
         const spec = out.data?.[VEGA_LITE_MIME];

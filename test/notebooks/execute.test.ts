@@ -163,8 +163,8 @@ describe.skipIf(!HAS_JUPYTER || NOTEBOOKS.length === 0)("example notebooks execu
           if (tagged) expect(errors.length, `cell ${i} is tagged raises-exception but did not raise`).toBeGreaterThan(0);
           else expect(errors.map((o) => `${o.ename}: ${o.evalue}`), `cell ${i}`).toEqual([]);
         });
-        // "In minutes at most" (on a shared 2-core machine).
-        expect(entry!.seconds).toBeLessThan(5 * 60);
+        // "In minutes at most" — generous, because CI shares two cores with the other test files.
+        expect(entry!.seconds).toBeLessThan(8 * 60);
         expect(existsSync(join(OUT, file.replace(/\.ipynb$/, ".html")))).toBe(true);
       });
 
