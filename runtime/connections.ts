@@ -35,19 +35,30 @@ export class ConnectionView {
     const parts: Part[] = [];
     for (const p of projections) {
       if (synapseModel !== undefined && p.synapseModel !== synapseModel) continue;
-      const ks: number[] = [];
-      const srcs: number[] = [];
       const n = p.rowStart.length - 1;
+      const keep = (i: number) => srcSet === null || srcSet.has(p.source.first + i);
+      // Count first, then fill typed arrays (views over millions of synapses stay compact).
+      let count = 0;
       for (let i = 0; i < n; i++) {
+        if (!keep(i)) continue;
+        if (tgtSet === null) count += p.rowStart[i + 1] - p.rowStart[i];
+        else for (let k = p.rowStart[i]; k < p.rowStart[i + 1]; k++) if (tgtSet.has(p.target.first + p.targets[k])) count++;
+      }
+      if (count === 0) continue;
+      const ks = new Int32Array(count);
+      const srcs = new Int32Array(count);
+      let c = 0;
+      for (let i = 0; i < n; i++) {
+        if (!keep(i)) continue;
         const sid = p.source.first + i;
-        if (srcSet !== null && !srcSet.has(sid)) continue;
         for (let k = p.rowStart[i]; k < p.rowStart[i + 1]; k++) {
           if (tgtSet !== null && !tgtSet.has(p.target.first + p.targets[k])) continue;
-          ks.push(k);
-          srcs.push(sid);
+          ks[c] = k;
+          srcs[c] = sid;
+          c++;
         }
       }
-      if (ks.length > 0) parts.push({ projection: p, ks: Int32Array.from(ks), sources: Int32Array.from(srcs) });
+      parts.push({ projection: p, ks, sources: srcs });
     }
     return new ConnectionView(parts, grid);
   }

@@ -105,8 +105,9 @@ export class Kernel {
     // The slice length may only change between slices; keep the current one until then.
     this.minDelaySteps = minD;
     this.maxDelaySteps = maxD;
-    const slots = minD + maxD;
     const oldSlots = this.ringSlots;
+    // Never shrink: events already in flight may sit up to the old maximum delay ahead.
+    const slots = Math.max(minD + maxD, oldSlots);
     for (const b of this.blocks) {
       const r = b.rings;
       if (r === null) continue;
