@@ -429,7 +429,9 @@ export class ExpressionChecker {
         return true;
       }
       if (hasDimension(target) && hasDimension(value)) {
-        this.report.error(code, at, `cannot assign a value in ${typeToString(value)} to ${describeTarget} (${typeToString(target)})`);
+        const named = formatUnit(divideUnits(unitOfType(target)!, unitOfType(value)!));
+        const factor = /[*/]/.test(named) ? `${typeToString(target)}/${typeToString(value)}` : named;
+        this.report.error(code, at, `cannot assign a value in ${typeToString(value)} to ${describeTarget} (${typeToString(target)})`, `multiply the value by a quantity in ${factor} to get ${typeToString(target)}`);
         return false;
       }
       this.report.warning("IMPLICIT_CAST", at, `implicit cast from ${typeToString(value)} to ${typeToString(target)} for ${describeTarget}`, "write the unit explicitly");
