@@ -164,9 +164,10 @@ export class EpropArchive {
       // [u − 1, u − 1 + C) survives (NEST loops over the updates in [tPrev − 1 − C, tPrev − 1 + C]).
       // The loop's result has a closed form found by two binary searches: the end drops to u − 1 of
       // the first update u ≥ tPrev, the begin rises to u − 1 + C of the last update u ≤ tPrev with
-      // u ≥ tPrev − C. With C = ∞ NEST's long arithmetic overflows and erases nothing here; the JS ∞
-      // gives the same (the begin becomes ∞).
+      // u ≥ tPrev − C. With C = ∞ (cutoff steps = LONG_MAX in NEST) the end overflows to a negative
+      // step and NEST erases nothing here; so do we.
       const cutoff = this.cutoffSteps[i];
+      if (cutoff === Infinity) return this.eraseBeforeEarliestUpdate(i);
       const candBegin = tPrev - 1;
       const candEnd = candBegin + cutoff;
       let eraseBegin = candBegin;
@@ -180,8 +181,14 @@ export class EpropArchive {
         if (from < to) h.erase(from, to);
       }
     }
+    this.eraseBeforeEarliestUpdate(i);
+  }
+
+  /** Drops everything before the earliest pending update − 1, if that entry exists (and is not first). */
+  private eraseBeforeEarliestUpdate(i: number): void {
+    const upd = this.upd[i];
+    const h = this.hist[i];
     if (upd.size === 0 || h.size === 0) return;
-    // Drop everything before the earliest pending update − 1, if that entry exists (and is not first).
     const keep = upd.t[0] - 1;
     const kk = h.lowerBound(keep);
     if (kk < h.end && h.t[kk] === keep && kk !== h.start) h.erase(h.start, kk);
