@@ -54,6 +54,19 @@ describe("simulator", () => {
     const st = sim.getStatus();
     expect(st).toMatchObject({ resolution: 0.1, network_size: 10, num_connections: 20, min_delay: 1.5, max_delay: 1.5 });
   });
+  it("keeps events in flight when a later connect grows the ring buffers", () => {
+    const sim = new Simulator({ progress: false });
+    const n = sim.create("iaf_psc_delta", 1, { tau_m: 1e9, C_m: 1e9 });
+    const sg = sim.create("spike_generator", 1, { spike_times: [1.0] });
+    sim.connect(sg, n, "all_to_all", { weight: 2, delay: 1.0 });
+    sim.simulate(1.5); // the spike is in flight, due at 2.0 ms
+    const sg2 = sim.create("spike_generator", 1, { spike_times: [3.0] });
+    sim.connect(sg2, n, "all_to_all", { weight: 3, delay: 7.5 });
+    sim.simulate(1.0);
+    expect((n.get("V_m") as Float64Array)[0]).toBeCloseTo(-68, 6);
+    sim.simulate(8.0);
+    expect((n.get("V_m") as Float64Array)[0]).toBeCloseTo(-65, 6);
+  });
   it("shows progress through the kernel host in place (display, then updateDisplay)", () => {
     const calls: { kind: string; bundle: MimeBundle; id?: string }[] = [];
     setKernelHost({
