@@ -54,7 +54,7 @@ export const checkCommand: CliCommand = {
   usage: [
     "usage: spikelab check FILE...",
     "",
-    "Parses and checks every model in each FILE. Prints each problem as",
+    "Parses and checks every model in each FILE ('-' reads standard input). Prints each problem as",
     "  file:line:col: error[CODE]: message",
     "with the source line and a caret under the spot.",
     "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.",
@@ -72,8 +72,9 @@ export const checkCommand: CliCommand = {
     }
     // Read everything first: an unreadable file is a usage error, reported before any checking.
     const inputs: { name: string; bytes: Uint8Array }[] = [];
-    for (const name of files) {
-      const read = readInput(name);
+    for (const file of files) {
+      const name = file === "-" ? "<stdin>" : file;
+      const read = file === "-" ? readStdin() : readInput(file);
       if (typeof read === "string") {
         io.stderr(`spikelab check: cannot read '${name}': ${read}`);
         return EXIT_USAGE;
@@ -97,6 +98,14 @@ export const checkCommand: CliCommand = {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function readStdin(): Uint8Array | string {
+  try {
+    return readFileSync(0);
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
 
 /** The file's bytes, or why they cannot be read. */
