@@ -430,7 +430,8 @@ export class ExpressionChecker {
       }
       if (hasDimension(target) && hasDimension(value)) {
         const named = formatUnit(divideUnits(unitOfType(target)!, unitOfType(value)!));
-        const factor = /[*/]/.test(named) ? `${typeToString(target)}/${typeToString(value)}` : named;
+        const paren = (u: string) => (/[*/]/.test(u) ? `(${u})` : u);
+        const factor = /[*/]/.test(named) ? `${paren(typeToString(target))}/${paren(typeToString(value))}` : named;
         this.report.error(code, at, `cannot assign a value in ${typeToString(value)} to ${describeTarget} (${typeToString(target)})`, `multiply the value by a quantity in ${factor} to get ${typeToString(target)}`);
         return false;
       }
