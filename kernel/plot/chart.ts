@@ -59,7 +59,9 @@ export class Chart implements Displayable {
   static concat(charts: readonly Chart[], direction: "horizontal" | "vertical" = "horizontal", title?: string): Chart {
     const parts = charts.map((c) => stripTopLevel(c.spec));
     const key = direction === "horizontal" ? "hconcat" : "vconcat";
-    const spec: VegaLiteSpec = { [key]: parts };
+    // Each panel keeps its own colour scale and legend (a "change" heatmap next to "before"/"after" has
+    // its own range); panels meant to compare pass the same domain explicitly.
+    const spec: VegaLiteSpec = { [key]: parts, resolve: { scale: { color: "independent" }, legend: { color: "independent" } } };
     if (title !== undefined) spec.title = title;
     return new Chart(spec, title ?? charts.map((c) => c.description).join("; "));
   }

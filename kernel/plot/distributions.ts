@@ -45,20 +45,17 @@ export function distributions(groups: Readonly<Record<string, NumericArray>>, op
   const valueTitle = options.valueTitle ?? "value";
   const title = options.title ?? `Distribution of ${valueTitle}`;
   const kind = options.kind ?? "violin";
-  const notes = [
-    names
-      .map((n) => {
-        const s = summaries.get(n)!;
-        return `${n}: n=${formatCount(s.count)}, median ${fmt(s.median)}, mean ${fmt(s.mean)}`;
-      })
-      .join(" · "),
-  ];
+  // One subtitle line per group, so that side-by-side panels stay narrow.
+  const notes = names.map((n) => {
+    const s = summaries.get(n)!;
+    return `${n}: n=${formatCount(s.count)}, median ${fmt(s.median)}, mean ${fmt(s.mean)}`;
+  });
   if (omitted > 0) notes.push(`${formatCount(omitted)} undefined (NaN) values omitted`);
   const height = options.height ?? DEFAULT_HEIGHT;
   const body =
     kind === "box"
       ? boxSpec(names, summaries, valueTitle, options.width ?? Math.max(120, 70 * names.length), height)
-      : violinSpec(names, sortedByGroup, summaries, valueTitle, options.width ?? 90, height);
+      : violinSpec(names, sortedByGroup, summaries, valueTitle, options.width ?? 80, height);
   return new Chart({ title: makeTitle(title, notes), ...body }, `${title}: ${notes.join("; ")}`);
 }
 
@@ -176,6 +173,9 @@ export function kernelDensity(sorted: readonly number[]): Array<[number, number]
   const sd = n > 1 ? Math.sqrt(variance / (n - 1)) : 0;
   const spread = Math.min(sd, (s.q3 - s.q1) / 1.34) || sd;
   let h = 0.9 * spread * n ** -0.2;
+  // Quantized data (rates = spike count / duration come in steps) would show one bump per step:
+  // never smooth below the typical spacing of distinct values.
+  h = Math.max(h, typicalSpacing(sample));
   if (!(h > 0)) h = Math.max(Math.abs(s.median) * 0.02, 1e-6);
   const lo = s.min === s.max ? s.min - 3 * h : s.min;
   const hi = s.min === s.max ? s.max + 3 * h : s.max;
@@ -191,6 +191,15 @@ export function kernelDensity(sorted: readonly number[]): Array<[number, number]
     out.push([x, d * norm]);
   }
   return out;
+}
+
+/** Median gap between consecutive distinct values (0 for fewer than two distinct values). */
+function typicalSpacing(sorted: readonly number[]): number {
+  const gaps: number[] = [];
+  for (let i = 1; i < sorted.length; i++) if (sorted[i]! > sorted[i - 1]!) gaps.push(sorted[i]! - sorted[i - 1]!);
+  if (gaps.length === 0) return 0;
+  gaps.sort((a, b) => a - b);
+  return gaps[Math.floor(gaps.length / 2)]!;
 }
 
 function fmt(x: number): string {

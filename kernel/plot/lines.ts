@@ -21,6 +21,8 @@ export interface LinesOptions extends ChartOptions {
   /** Draw the lines as steps (for quantities that change at events, such as memory counters). */
   step?: boolean;
   maxPointsPerSeries?: number;
+  /** The x values are counts (iterations, trials): integer ticks only. */
+  xInteger?: boolean;
   /** Dashed series by name (e.g. targets). */
   dashed?: readonly string[];
 }
@@ -46,7 +48,13 @@ export function lines(input: SeriesInput, options: LinesOptions = {}): Chart {
   const notes = decimated ? [`decimated to ≤ ${formatCount(cap)} points per series (min/max kept)`] : [];
   const title = options.title ?? "Series";
   const encoding: Record<string, unknown> = {
-    x: { field: "x", type: "quantitative", title: options.xTitle ?? "x", scale: { nice: false, zero: false } },
+    x: {
+      field: "x",
+      type: "quantitative",
+      title: options.xTitle ?? "x",
+      scale: { nice: false, zero: false },
+      ...(options.xInteger ? { axis: { tickMinStep: 1, format: "d" } } : {}),
+    },
     y: { field: "y", type: "quantitative", title: options.yTitle ?? "y", scale: options.yScale === "log" ? { type: "log" } : {} },
     color: { field: "series", type: "nominal", title: null, sort: names },
   };

@@ -50,12 +50,12 @@ export function lossCurve(losses: NumericArray | readonly LossPoint[], options: 
       data: { values },
       mark: { type: "line", point: showPoints, color: "#1f77b4", strokeWidth: 1.5 },
       encoding: {
-        x: { field: "iteration", type: "quantitative", title: "iteration", scale: { nice: false } },
+        x: { field: "iteration", type: "quantitative", title: "iteration", scale: { nice: false }, axis: { tickMinStep: 1, format: "d" } },
         y: {
           field: "loss",
           type: "quantitative",
           title: "loss",
-          scale: log ? { type: "log" } : { zero: false },
+          scale: log ? { type: "log", nice: false } : { zero: false },
         },
       },
     },

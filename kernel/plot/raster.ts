@@ -64,12 +64,20 @@ export function spikeRaster(source: SpikeEvents | RecorderLike, options: RasterO
   const groupOf = new Map<number, string>();
   for (const g of options.groups ?? []) for (let k = 0; k < g.ids.length; k++) groupOf.set(g.ids[k]!, g.name);
 
+  // Ids with big gaps (e.g. 50 E neurons 1..50 and 50 I neurons 10001..10050) would squash every row
+  // onto a numeric id axis: then the rows are drawn by rank, in id order.
+  const keptSorted = sortedIds.filter((id) => keepIds.has(id));
+  const span = keptSorted.length > 0 ? keptSorted[keptSorted.length - 1]! - keptSorted[0]! + 1 : 0;
+  const byRank = keptSorted.length > FEW_NEURONS && span > 2 * keptSorted.length;
+  const rank = new Map(keptSorted.map((id, k) => [id, k]));
+
   const values: DataRow[] = [];
   for (const i of inWindow) {
     const id = senders[i]!;
     if (!keepIds.has(id)) continue;
     if (values.length >= maxPoints) break;
     const row: DataRow = { t: roundTime(times[i]!), n: id };
+    if (byRank) row.r = rank.get(id)!;
     if (options.groups) row.g = groupOf.get(id) ?? "other";
     values.push(row);
   }
@@ -90,7 +98,9 @@ export function spikeRaster(source: SpikeEvents | RecorderLike, options: RasterO
     x: { field: "t", type: "quantitative", title: "time (ms)", scale: { zero: false, nice: false } },
     y: fewNeurons
       ? { field: "n", type: "ordinal", title: "neuron id", sort: "descending", scale: { paddingInner: 0.2 } }
-      : { field: "n", type: "quantitative", title: "neuron id", scale: { zero: false, nice: false } },
+      : byRank
+        ? { field: "r", type: "quantitative", title: "neuron (in id order)", scale: { zero: false, nice: false } }
+        : { field: "n", type: "quantitative", title: "neuron id", scale: { zero: false, nice: false } },
   };
   if (options.groups) {
     const used = new Set(values.map((r) => r.g as string));

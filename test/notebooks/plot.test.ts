@@ -203,6 +203,23 @@ describe("what each helper shows", () => {
     expect(flat.every(([x, d]) => Number.isFinite(x) && Number.isFinite(d))).toBe(true);
   });
 
+  it("kernelDensity does not turn quantized data (spike counts / duration) into a comb", () => {
+    const rates = Array.from({ length: 5000 }, () => Math.round((32 + 1.5 * gaussian()) / 1.25) * 1.25).sort((a, b) => a - b);
+    const kde = kernelDensity(rates);
+    let peaks = 0;
+    for (let k = 1; k < kde.length - 1; k++) if (kde[k]![1] > kde[k - 1]![1] && kde[k]![1] > kde[k + 1]![1]) peaks++;
+    expect(peaks).toBeLessThanOrEqual(2);
+  });
+
+  it("spikeRaster draws sparse ids (two populations far apart) by rank", () => {
+    const senders = [...Array.from({ length: 300 }, (_, i) => 1 + (i % 50)), ...Array.from({ length: 300 }, (_, i) => 10001 + (i % 50))];
+    const times = senders.map((_, i) => i);
+    const chart = spikeRaster({ senders, times });
+    expect((chart.spec.encoding as { y: { field: string } }).y.field).toBe("r");
+    const rows = (chart.spec.data as { values: Array<{ n: number; r: number }> }).values;
+    expect(rows.find((row) => row.n === 10001)!.r).toBe(50);
+  });
+
   it("distributions leave out NaN values and count them", () => {
     const chart = distributions({ CV: [0.5, 1, Number.NaN, 1.5] }, { valueTitle: "CV ISI" });
     expect(chart.description).toContain("CV: n=3, median 1");
