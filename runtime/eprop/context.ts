@@ -92,10 +92,8 @@ export class EpropContext implements KernelHook {
     }
     const err = arrays.__eprop_err;
     const feedback = entry.feedback;
-    const rates = nestReadoutRates(block);
     return {
       afterStep(step: number): void {
-        if (rates !== null) rates.apply();
         for (let i = 0; i < n; i++) {
           archive.archiveReadout(i, step, err[i]);
           if (duration !== undefined) duration[i] = archive.historyDuration(i);
@@ -217,52 +215,6 @@ function parameterArrays(block: NeuronBlock): Record<string, Float64Array | unde
     if (name !== undefined && arrays[name] !== undefined) out[key] = arrays[name];
   }
   return out;
-}
-
-/**
- * NEST's eprop_readout takes the learning window (receptor 1) and target (receptor 2) from rate events
- * that overwrite its state when delivered, so the values sent for step t are used in step t. Compiled
- * continuous ports follow NEST's CurrentEvent timing instead (the value of step t is used in step
- * t + 1), which would delay y* and the window by one step. Until the compiler reads such rate ports
- * at the start of the step (requested in model-abi.ts v4), this recomputes the readout's signals of
- * step t from the values of step t (the hidden `__in_<port>` arrays hold them right after the step):
- * err = (y − y*)·w, then y*, y, err multiplied by w, exactly NEST's order. It applies to readouts with
- * ports `learning_window` (receptor 1) and `target` (receptor 2) and the standard signal variables.
- */
-function nestReadoutRates(block: NeuronBlock): { apply(): void } | null {
-  const a = block.population.arrays;
-  const ports = block.model.ports;
-  const window = ports.find((p) => p.name === "learning_window" && p.receptor === 1);
-  const target = ports.find((p) => p.name === "target" && p.receptor === 2);
-  const membrane = block.model.eprop?.bindingVariables?.membrane ?? "V_m";
-  const names = ["__in_learning_window", "__in_target", membrane, "readout_signal", "target_signal", "error_signal", "learning_window_signal", "__eprop_err"];
-  if (window === undefined || target === undefined || names.some((nm) => a[nm] === undefined)) return null;
-  if (window.readAtStepStart === true && target.readAtStepStart === true) return null;
-  const [win, tgt, v, y, yStar, e, w, err] = names.map((nm) => a[nm]!);
-  // The recordables readout_signal/target_signal read these hook arrays when the compiler has them.
-  const yHook = a.__eprop_readout;
-  const targetHook = a.__eprop_target;
-  const n = block.n;
-  return {
-    apply(): void {
-      for (let i = 0; i < n; i++) {
-        const wi = win[i];
-        let yi = v[i]; // y = v + E_L in NEST's relative voltages = the absolute V_m here
-        let target = tgt[i];
-        let ei = yi - target;
-        target *= wi;
-        yi *= wi;
-        ei *= wi;
-        y[i] = yi;
-        yStar[i] = target;
-        e[i] = ei;
-        w[i] = wi;
-        err[i] = ei;
-        if (yHook !== undefined) yHook[i] = yi;
-        if (targetHook !== undefined) targetHook[i] = target;
-      }
-    },
-  };
 }
 
 /** The optimizer defaults an e-prop synapse model declares in its `eprop: optimizer:` block. */
