@@ -185,3 +185,24 @@ describe("values", () => {
     for (let k = 0; k < s.length; k++) expect(w[k]).toBe(s[k] < nodes.ids[10] ? 0.7 : 0.1);
   });
 });
+
+describe("weight storage", () => {
+  function bytesPerSynapse(weights: number[], precision?: "auto" | "float32" | "float64") {
+    const sim = new Simulator({ progress: false, ...(precision ? { weightPrecision: precision } : {}) });
+    const n = sim.create("iaf_psc_delta", 100);
+    const W = Array.from({ length: 100 }, (_, j) => Array.from({ length: 100 }, (_, i) => weights[(i + j) % weights.length]));
+    sim.connect(n, n, "all_to_all", { weight: W });
+    const st = sim.getStatus();
+    const back = sim.getConnections().get("weight") as Float64Array;
+    return { bytes: (st.connection_bytes - 101 * 4) / st.num_connections, back };
+  }
+  it("uses float32 only when lossless, float64 otherwise, float32 on request", () => {
+    expect(bytesPerSynapse([0.5, 0.25]).bytes).toBe(8);
+    const f64 = bytesPerSynapse([0.1, 0.2]);
+    expect(f64.bytes).toBe(12);
+    expect(f64.back[0]).toBe(0.1);
+    const f32 = bytesPerSynapse([0.1, 0.2], "float32");
+    expect(f32.bytes).toBe(8);
+    expect(f32.back[0]).toBe(Math.fround(0.1));
+  });
+});
