@@ -143,7 +143,7 @@ describe.skipIf(!nestmlDir)(`NESTML model files from NESTML_MODELS_DIR (${nestml
       const result = parse(readFileSync(file), file);
       expect(result.diagnostics.map((d) => `${d.range.start.line}:${d.range.start.column} ${d.message}`)).toEqual([]);
       expect(result.file.models.length).toBeGreaterThan(0);
-      for (const m of result.file.models) expect(m.blocks.length).toBeGreaterThan(2);
+      for (const m of result.file.models) expect(m.blocks.length).toBeGreaterThan(0);
     });
   }
 });
