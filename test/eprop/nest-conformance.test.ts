@@ -147,6 +147,19 @@ describe("NEST's e-prop API rules", () => {
     expect(() => sim.connect(gen, e, "all_to_all", { synapse_model: "eprop_synapse", delay: 1.0 })).toThrow(/parrot_neuron/);
   });
 
+  it("eprop_learning_signal_connection goes from a readout to recurrent e-prop neurons only", () => {
+    const sim = new Simulator({ resolution: 1.0, progress: false });
+    const rec = sim.create("eprop_iaf", 2);
+    const out = sim.create("eprop_readout", 1);
+    const iaf = sim.create("iaf_psc_delta", 1);
+    expect(() => sim.connect(rec, out, "all_to_all", { synapse_model: "eprop_learning_signal_connection", delay: 1.0 })).toThrow(IllegalConnectionError);
+    expect(() => sim.connect(out, iaf, "all_to_all", { synapse_model: "eprop_learning_signal_connection", delay: 1.0 })).toThrow(IllegalConnectionError);
+    expect(() => sim.connect(out, rec, "all_to_all", { synapse_model: "eprop_learning_signal_connection", delay: 2.0 })).toThrow(/one simulation step/);
+    sim.connect(out, rec, "all_to_all", { synapse_model: "eprop_learning_signal_connection", delay: 1.0, weight: [[0.5], [-0.25]] });
+    const w = sim.getConnections({ synapse_model: "eprop_learning_signal_connection" }).get("weight") as Float64Array;
+    expect(Array.from(w)).toEqual([0.5, -0.25]);
+  });
+
   it("optimizer settings are synapse defaults; the type is fixed once synapses exist; bad values are rejected", () => {
     const sim = new Simulator({ resolution: 1.0, progress: false });
     sim.setDefaults("eprop_synapse", { optimizer: { type: "adam", eta: 1e-3, beta_1: 0.8 } });
