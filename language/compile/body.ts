@@ -70,6 +70,7 @@ function lowerStatement(ctx: BodyContext, s: Statement, locals: Set<string>, ind
         if (s.op === "*=" || s.op === "/=") return [`${indent}${target} ${s.op} ${value};`];
         return [`${indent}${target} ${s.op} (${value}) / ${sc};`];
       }
+      if (s.op === "=" && value === target) return []; // folded to a no-op (e.g. max(V, V_min) with V_min = -DBL_MAX)
       return [`${indent}${target} ${s.op} ${value};`];
     }
     case "CallStatement": {

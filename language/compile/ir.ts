@@ -100,6 +100,14 @@ function foldBinary(op: string, x: number, y: number): number | boolean | undefi
 }
 
 export function call(fn: string, args: readonly Ir[]): Ir {
+  // max(x, -DBL_MAX) and min(x, DBL_MAX) are x (NEST's default V_min = -DBL_MAX folds away); only
+  // x = ∓inf would differ, which no membrane reaches.
+  if (args.length === 2 && (fn === "max" || fn === "min")) {
+    const [a, b] = args as [Ir, Ir];
+    const bound = (y: Ir) => y.k === "num" && (fn === "max" ? y.v <= -Number.MAX_VALUE : y.v >= Number.MAX_VALUE);
+    if (bound(b) && a.k !== "num") return a;
+    if (bound(a) && b.k !== "num") return b;
+  }
   if (args.every((a) => a.k === "num")) {
     const f = PURE_MATH[fn];
     if (f) return num(f(...args.map((a) => (a as { v: number }).v)));
