@@ -1,6 +1,7 @@
 // Benchmark (not a test): parse + semantic check of a 150-line model after warm-up. Target < 5 ms.
 //   npm run build && node scripts/bench-check.mjs [iterations]
-// Prints the model size, then the median and mean time of parse, check and parse+check.
+// Prints the model size, then median wall and CPU time of parse, check and parse+check (CPU time is
+// the figure to judge on a shared machine, where wall time mostly measures the other jobs).
 import { performance } from "node:perf_hooks";
 
 const dist = new URL("../dist/language/index.js", import.meta.url);
@@ -73,18 +74,24 @@ if (errors.length) {
   process.exit(1);
 }
 
+/** Median wall and CPU time per call; CPU time is what counts on a shared, loaded machine. */
 function time(label, fn, n) {
-  const samples = new Float64Array(n);
+  const wall = new Float64Array(n);
+  const cpu = new Float64Array(n);
   for (let i = 0; i < n; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
-    samples[i] = performance.now() - t0;
+    wall[i] = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    cpu[i] = (c.user + c.system) / 1000;
   }
-  samples.sort();
-  const mean = samples.reduce((a, b) => a + b, 0) / n;
-  const median = samples[n >> 1];
-  console.log(`${label.padEnd(12)} median ${median.toFixed(3)} ms   mean ${mean.toFixed(3)} ms   p95 ${samples[Math.floor(n * 0.95)].toFixed(3)} ms`);
-  return median;
+  wall.sort();
+  cpu.sort();
+  const med = (a) => a[a.length >> 1];
+  const p95 = (a) => a[Math.floor(a.length * 0.95)];
+  console.log(`${label.padEnd(12)} wall median ${med(wall).toFixed(3)} ms (p95 ${p95(wall).toFixed(3)})   CPU median ${med(cpu).toFixed(3)} ms (p95 ${p95(cpu).toFixed(3)})`);
+  return med(cpu);
 }
 
 const iterations = Number(process.argv[2] ?? 300);
@@ -94,4 +101,5 @@ console.log(`model: ${lines} lines, ${source.length} chars, ${first.diagnostics.
 time("parse", () => parse(source, "bench.spk"), iterations);
 time("check", () => check(parsed.file, { source }), iterations);
 const total = time("parse+check", () => parseModels(source, "bench.spk"), iterations);
-console.log(total < 5 ? `OK: ${total.toFixed(2)} ms < 5 ms target` : `SLOW: ${total.toFixed(2)} ms >= 5 ms target`);
+const [load1] = (await import("node:os")).loadavg();
+console.log(`load average ${load1.toFixed(1)}; ` + (total < 5 ? `OK: ${total.toFixed(2)} ms CPU < 5 ms target` : `SLOW: ${total.toFixed(2)} ms CPU >= 5 ms target`));
