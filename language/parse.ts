@@ -47,8 +47,7 @@ export function parse(source: string | Uint8Array, fileName = "<input>"): ParseR
   // Parse; when the parser stops early (junk between models), resume at the next top-level `model`.
   let from = 0;
   while (from < tokens.length) {
-    parser.softErrors = [];
-    parser.hints = [];
+    parser.resetRecovery();
     parser.input = from === 0 ? tokens : tokens.slice(from);
     let parsed: ModelDecl[] | undefined;
     try {

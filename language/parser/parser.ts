@@ -16,7 +16,7 @@ import { EmbeddedActionsParser, EOF, createTokenInstance, type IToken, type Toke
 import type * as A from "../ast.js";
 import { tokenRange } from "../scanner/scan.js";
 import * as T from "../scanner/tokens.js";
-import { errorMessages } from "./messages.js";
+import { errorMessages, offender } from "./messages.js";
 import { binary, emptyRange, span, toFraction, unquote } from "./nodes.js";
 import { installLineRecovery } from "./recovery.js";
 
@@ -1303,6 +1303,15 @@ export class SpikelabParser extends EmbeddedActionsParser {
   // ------------------------------------------------------------------------------------------
   // Recovery state (see recovery.ts)
   // ------------------------------------------------------------------------------------------
+
+  /** Clears per-parse state; call before setting `input`. */
+  resetRecovery(): void {
+    this.softErrors = [];
+    this.hints = [];
+    this.ruleStarts = [];
+    offender.token = undefined;
+    offender.previous = undefined;
+  }
 
   /** Hints for saved errors (by index into `errors`), e.g. a misspelled block name. */
   hints: { errorIndex: number; hint: string }[] = [];
