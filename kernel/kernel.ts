@@ -355,15 +355,19 @@ export class Kernel {
     const restart = msg.content["restart"] === true;
     this.reply(msg, channel, { status: "ok", restart });
     this.iopub.publish("shutdown_reply", { status: "ok", restart }, msg);
-    void (async () => {
-      await this.channels.flush();
-      // Give zeromq a moment to put the last frames on the wire before the sockets close.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      this.cells?.close();
-      await this.channels.close();
-      if (this.options.onShutdown) this.options.onShutdown(restart);
-      else process.exit(0);
-    })();
+    void this.stop(restart);
+  }
+
+  /** Sends what is queued, closes every socket (the control thread's too), then exits. */
+  async stop(restart = false): Promise<void> {
+    this.shuttingDown = true;
+    await this.channels.flush();
+    // Give zeromq a moment to put the last frames on the wire before the sockets close.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    this.cells?.close();
+    await this.channels.close();
+    if (this.options.onShutdown) this.options.onShutdown(restart);
+    else process.exit(0);
   }
 
   // ---- what cells can reach ---------------------------------------------------------------------

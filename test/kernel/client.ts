@@ -98,7 +98,8 @@ export class KernelClient {
     const { file, info } = await writeConnectionFile(dir);
     const child = spawn(process.execPath, [KERNEL_MAIN, file], {
       cwd: options.cwd ?? REPO,
-      env: { ...process.env, ...options.env },
+      // The kernel exits by itself if this test process dies (no stray kernels).
+      env: { ...process.env, JPY_PARENT_PID: String(process.pid), ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const client = new KernelClient(info, child);

@@ -305,6 +305,16 @@ describe("spikelab kernel over zeromq", () => {
     expect(kernel.stderr).toMatch(/invalid message signature/);
   });
 
+  it("exits by itself when its parent process (JPY_PARENT_PID) is gone", async () => {
+    const { spawn } = await import("node:child_process");
+    const parent = spawn("sleep", ["30"]);
+    const orphan = await KernelClient.start({ env: { JPY_PARENT_PID: String(parent.pid) } });
+    parent.kill("SIGKILL");
+    const code = await Promise.race([orphan.exited, new Promise((r) => setTimeout(() => r("still running"), 8000))]);
+    expect(code).toBe(0);
+    await orphan.close();
+  });
+
   it("shuts down: echoes restart, publishes shutdown_reply, exits 0", async () => {
     const { reply, outputs } = await kernel.shutdown(true);
     expect(reply.header.msg_type).toBe("shutdown_reply");
