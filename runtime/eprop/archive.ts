@@ -4,6 +4,7 @@
  * the firing-rate regularization (§3.7), learning-signal writes/reads (§2) and the postsynaptic
  * constants the synapse replay needs (α, κ, κ_reg, β, ρ, cutoff).
  */
+import { InvalidParameterError } from "../errors.js";
 import { HistoryBuffer, UpdateHistory } from "./history.js";
 
 export type EpropRole = "recurrent" | "readout";
@@ -76,7 +77,12 @@ export class EpropArchive {
     this.dt = dt;
     const need = (name: string): Float64Array => {
       const a = p[name];
-      if (!a) throw new Error(`e-prop ${this.role} model lacks parameter '${name}'`);
+      if (!a) {
+        throw new InvalidParameterError(
+          `an e-prop ${this.role} model needs a parameter '${name}' (the e-prop replay reads it), but this model has none`,
+          "model",
+        );
+      }
       return a;
     };
     const tauM = need("tau_m");
