@@ -328,11 +328,15 @@ export function linearize(rhsOf: (name: string) => Ir | undefined, vars: readonl
       const d = diff(f, w, "state");
       if (d === NOT_DIFFERENTIABLE) return undefined;
       if (mentions(d, (r) => r.kind === "state" || r.kind === "time" || r.kind === "currentPort" || r.kind === "local" || r.kind === "spikePort")) return undefined;
-      if (mentions(d, (r) => false) || hasRandom(d)) return undefined;
+      if (hasRandom(d)) return undefined;
       row.push(d);
     }
     A.push(row);
-    c.push(mapRefs(f, (r) => (r.kind === "state" && set.has(r.name) ? ZERO : r)));
+    const ci = mapRefs(f, (r) => (r.kind === "state" && set.has(r.name) ? ZERO : r));
+    // An inhomogeneity that varies within the step (explicit t) is not constant over the step: such
+    // systems go to the numeric solver, as ODE-toolbox does. Inputs and other states are held constant.
+    if (mentions(ci, (r) => r.kind === "time")) return undefined;
+    c.push(ci);
     if (hasRandom(f)) return undefined;
   }
   return { A, c };

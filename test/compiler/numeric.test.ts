@@ -152,3 +152,23 @@ test("steps() follows NEST's Time(ms).get_steps(): tics rounded half up, steps r
   expect(steps(0, 0.1)).toBe(0);
   expect(steps(Infinity, 0.1)).toBe(Infinity);
 });
+
+test("a linear ODE driven by an explicit function of t goes to RK45 and is accurate", () => {
+  const m = neuron(compileSource(`
+model driven_neuron:
+    parameters:
+        tau ms = 2 ms
+    state:
+        x real = 0
+    equations:
+        x' = (-x + sin(t / ms)) / tau
+    update:
+        integrate_odes()
+`));
+  expect(m.generatedSource).toContain("H.rk45(");
+  const d = new Driver(m, 1, 0.1, { gsl_abs_error_tol: 1e-12, gsl_rel_error_tol: 1e-12 });
+  d.run(100);
+  // x(t) = (sin t - 2 cos t + 2 e^{-t/2}) / 5 for tau = 2, x(0) = 0
+  const t = 10;
+  expect(Math.abs(d.get("x") - (Math.sin(t) - 2 * Math.cos(t) + 2 * Math.exp(-t / 2)) / 5)).toBeLessThan(1e-9);
+});
