@@ -70,9 +70,9 @@ export class EpropContext implements KernelHook {
     if (spec === undefined) throw new Error(`${block.modelName} has no eprop block`);
     const adaptive = spec.bindingVariables?.adaptation !== undefined || spec.bindings?.adaptation !== undefined;
     const archive = new EpropArchive(spec.role, block.n, adaptive);
+    archive.prepare(this.dt, parameterArrays(block)); // throws (typed) before anything is registered
     const entry: AttachedBlock = { block, archive, feedback: [] };
     this.attached.set(block, entry);
-    archive.prepare(this.dt, parameterArrays(block));
     const arrays = block.population.arrays;
     const n = block.n;
     const ls = arrays.__eprop_learning_signal;
