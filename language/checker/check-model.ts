@@ -7,7 +7,7 @@ import { TIME_TYPE } from "../binder/builtins.js";
 import type { Reporter } from "../binder/reporter.js";
 import { keyOf, type ModelSymbols } from "../binder/symbols.js";
 import { ERROR, REAL, hasDimension, isNumeric, typeToString, unitOfType, unitType, type Type } from "../binder/types.js";
-import { divideUnits, isDimensionless, powerUnit, sameDimension } from "../units/dimension.js";
+import { divideUnits, powerUnit, sameDimension } from "../units/dimension.js";
 import { formatUnit } from "../units/format.js";
 import { evaluateConstant } from "./constant.js";
 import { Scope, type ModelContext, type Place } from "./context.js";

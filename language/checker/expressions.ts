@@ -185,11 +185,14 @@ export class ExpressionChecker {
       }
       const unit = lookupUnit(ref.name);
       if (unit) {
-        if (forAssignment) return { type: unitType(unit, ref.name) };
         return { type: unitType(unit, ref.name) };
       }
       if (s.functions.has(ref.name) || BUILTIN_FUNCTIONS.has(ref.name)) {
         this.report.error("UNDECLARED_NAME", ref, `'${ref.name}' is a function; call it: ${ref.name}(...)`);
+        return { type: ERROR };
+      }
+      if (place.declaration?.names.some((n) => n.name.name === ref.name) && !forAssignment) {
+        this.report.error("RECURSIVE_DEFINITION", ref, `'${ref.name}' is defined in terms of itself`);
         return { type: ERROR };
       }
       const later = scope?.laterLocals.get(ref.name);

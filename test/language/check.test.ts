@@ -86,6 +86,11 @@ describe("checker messages", () => {
     expect(parseModels(src).diagnostics).toEqual([]);
   });
 
+  it("a local defined in terms of itself is recursive, not 'used before declaration'", () => {
+    expect(errors(base("x real = x + 1")).map((d) => d.code)).toEqual(["RECURSIVE_DEFINITION"]);
+    expect(errors(base("V_m mV = V_m + 1 mV"))).toEqual([]); // a local initialised from the model variable it hides
+  });
+
   it("untyped spike ports have unit 1/s inside statements (the `spikes * s` idiom checks)", () => {
     expect(errors(base("V_m += spikes * mV * s"))).toEqual([]);
     expect(errors(base("V_m += spikes * mV")).map((d) => d.code)).toEqual(["UNIT_MISMATCH"]);
