@@ -66,15 +66,15 @@ describe("model cells", () => {
     expect(reply.content["status"], JSON.stringify(reply.content)).toBe("ok");
     expect(streamText(outputs, "stdout")).toMatch(/Installed neuron model cell_lif_neuron \(3 parameters, 1 state variable\)/);
     const use = await kernel.execute(
-      // The runtime module a cell loads (require(esm)) is the one the kernel installed the model into.
-      ['import { Simulator } from "spikelab/dist/runtime/index.js";', "const sim = new Simulator({ resolution: 0.1 });", 'const pop = sim.create("cell_lif_neuron", 3);', "pop.length"].join("\n"),
+      // The runtime a cell loads by package name (require(esm)) is the one the kernel installed the model into.
+      ['import { Simulator } from "spikelab";', "const sim = new Simulator({ resolution: 0.1 });", 'const pop = sim.create("cell_lif_neuron", 3);', "pop.length"].join("\n"),
     );
     expect(use.reply.content["status"], JSON.stringify(use.reply.content)).toBe("ok");
     expect((outputsOfType(use.outputs, "execute_result")[0]!.content["data"] as Record<string, unknown>)["text/plain"]).toBe("3");
   });
 
   it("shows a library error (SpikelabError) as its message, without a JavaScript stack", async () => {
-    const { reply } = await kernel.execute('import { Simulator as Sim } from "spikelab/dist/runtime/index.js";\nnew Sim({ resolution: 0.1 }).create("no_such_model", 1);');
+    const { reply } = await kernel.execute('import { Simulator as Sim } from "spikelab";\nnew Sim({ resolution: 0.1 }).create("no_such_model", 1);');
     expect(reply.content["ename"]).toBe("UnknownModelError");
     expect(reply.content["traceback"]).toEqual([`UnknownModelError: ${String(reply.content["evalue"])}`]);
     expect(String(reply.content["evalue"])).toContain("no_such_model");
