@@ -57,3 +57,35 @@ describe("unit system", () => {
     expect(formatUnit(multiplyUnits(u("mV"), u("ms")))).toBe("mV*ms");
   });
 });
+
+import { parse } from "../../language/parse.js";
+import { unitOf } from "../../language/units/index.js";
+import type { Declaration, VariableBlock } from "../../language/ast.js";
+
+describe("unitOf(type expression)", () => {
+  const src = `model u_neuron:
+    parameters:
+        a mV/ms = 1 mV/ms
+        b 1/ms = 1 / ms
+        c ms**-1 = 1 / ms
+        d nS**2 = 1 nS**2
+        e2 nS**(1/2) = 1 nS**(1/2)
+        f real = 1
+        g boolean = true
+        h (pA*GOhm)/s = 1 mV / s
+`;
+  const block = parse(src).file.models[0]!.blocks[0] as VariableBlock;
+  const type = (name: string) => (block.declarations.find((d: Declaration) => d.names[0]!.name.name === name)!).type;
+
+  it("evaluates unit expressions with products, quotients and rational exponents", () => {
+    expect(formatUnit(unitOf(type("a"))!)).toBe("mV/ms");
+    expect(unitOf(type("b"))).toEqual(unitOf(type("c")));
+    expect(toKernelScale(unitOf(type("b"))!)).toBeCloseTo(1000, 9); // 1/ms = 1000 Hz
+    expect(formatUnit(unitOf(type("d"))!)).toBe("nS**2");
+    expect(unitOf(type("e2"))!.dims).toEqual(powerUnit(u("nS"), 0.5).dims);
+    expect(unitOf(type("f"))!.dims.every((x) => x === 0)).toBe(true);
+    expect(unitOf(type("g"))).toBeUndefined();
+    expect(sameDimension(unitOf(type("h"))!, divideUnits(u("mV"), u("s")))).toBe(true);
+    expect(toKernelScale(unitOf(type("h"))!, { ratesInHz: false })).toBeCloseTo(1e-3, 12);
+  });
+});
