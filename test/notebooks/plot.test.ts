@@ -3,7 +3,8 @@
  * in it, and validates against the Vega-Lite v5 JSON schema; plus the behaviour each helper promises
  * (downsampling notes, diverging colour scale, density normalisation, display and progress plumbing).
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import * as vl from "vega-lite";
 import { setKernelHost, type KernelHost, type MimeBundle } from "../../kernel/host.js";
@@ -330,5 +331,14 @@ describe("the plot module stays require()-able", () => {
       const staticImports = source.match(/^import\s+(?!type\b)[^;]*from\s+["']vega(-lite)?["']/gm) ?? [];
       expect(staticImports, file).toEqual([]);
     }
+  });
+
+  const built = new URL("../../dist/kernel/plot/index.js", import.meta.url).pathname;
+  it.skipIf(!existsSync(built))("the built module loads with require() and still renders SVG (vega imported on demand)", () => {
+    const script = `const plot = require(${JSON.stringify(built)});
+      plot.lossCurve([3, 2, 1]).toSVG().then((svg) => console.log(svg.startsWith("<svg") ? "rendered" : "empty"));`;
+    const run = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 60_000 });
+    expect(run.stderr).not.toMatch(/ERR_REQUIRE_ASYNC_MODULE/);
+    expect(run.stdout.trim()).toBe("rendered");
   });
 });
