@@ -1,18 +1,12 @@
 /**
  * Every diagnostic code the semantic checker (binder + checker) emits, with a one-line description.
- * Codes are stable: tools and tests match on them. Front-end (syntax) codes are listed separately
- * so `spikelab check --codes`-style listings can show both.
+ * Codes are stable: tools and tests match on them. Front-end (syntax) codes live with the parser
+ * (FRONT_END_CODES); ALL_CODES joins both for listings.
  */
+import { FRONT_END_CODES } from "../parse.js";
 
-export const SYNTAX_CODES: Readonly<Record<string, string>> = {
-  SYNTAX_ERROR: "the text does not follow the grammar",
-  LEXER_ERROR: "a character or token that the language does not have",
-  INDENTATION_ERROR: "inconsistent indentation of a block",
-  EMPTY_FILE: "the file contains no model",
-  NOT_TEXT: "the file is not UTF-8 text",
-  FILE_TOO_LARGE: "the file is too large to be a model",
-  NESTING_TOO_DEEP: "parentheses or blocks nested too deeply",
-};
+/** Front-end (scanner/parser) codes: the parser's own registry, re-exported under this name. */
+export const SYNTAX_CODES: Readonly<Record<string, string>> = FRONT_END_CODES;
 
 export const CHECK_CODES: Readonly<Record<string, string>> = {
   // Structure and declarations
