@@ -12,7 +12,7 @@
  * Exits non-zero when a notebook fails (an error output outside cells tagged `raises-exception`).
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -50,6 +50,37 @@ function installKernelspec() {
   const dataDir = join(prefix, "share", "jupyter");
   if (!existsSync(join(dataDir, "kernels", "spikelab", "kernel.json"))) fail(`no kernelspec under ${dataDir}/kernels/spikelab`);
   return dataDir;
+}
+
+/** Newest modification time of the TypeScript sources the notebooks run (via dist/). */
+function newestSource() {
+  let newest = 0;
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".ts") || entry.name.endsWith(".spk")) newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  };
+  for (const dir of ["language", "runtime", "kernel"]) if (existsSync(join(ROOT, dir))) walk(join(ROOT, dir));
+  return newest;
+}
+
+/** Entries of an earlier run (summary.json) for notebooks not executed this time, so index.html keeps them. */
+function earlierEntries(outDir, executedNow) {
+  const file = join(outDir, "summary.json");
+  if (!existsSync(file)) return [];
+  try {
+    const old = JSON.parse(readFileSync(file, "utf8"));
+    return old
+      .filter((e) => !executedNow.has(e.file) && existsSync(join(outDir, e.file)))
+      .map((e) => {
+        const nb = JSON.parse(readFileSync(join(outDir, e.file), "utf8"));
+        return { ...e, title: notebookTitle(nb, e.name), specs: vegaLiteSpecs(nb) };
+      });
+  } catch {
+    return [];
+  }
 }
 
 function notebookTitle(nb, fallback) {
@@ -119,6 +150,9 @@ Promise.all(Object.entries(specs).map(([id, spec]) => vegaEmbed("#" + id, spec, 
 function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (!existsSync(join(ROOT, "dist", "index.js"))) fail("dist/ is missing: run `npm run build` first (or `npm start`, which sets everything up)");
+  if (newestSource() > statSync(join(ROOT, "dist", "index.js")).mtimeMs) {
+    console.log("note: some sources are newer than dist/ — the notebooks run the built library; `npm run build` to include the changes");
+  }
   const probe = spawnSync(PYTHON, ["-c", "import nbclient, nbformat, nbconvert"], { encoding: "utf8" });
   if (probe.status !== 0) fail(`${PYTHON} lacks nbclient/nbconvert: run scripts/setup.sh (apt-get install python3-nbclient jupyter-nbconvert)`);
 
@@ -162,10 +196,12 @@ function main() {
     entries.push({ name, file, ok, html, seconds: result.seconds, errors: result.errors, failure: result.failure ?? null, title: notebookTitle(nb, name), specs: vegaLiteSpecs(nb) });
   }
 
-  if (opts.html) writeIndex(opts.out, entries);
+  // Notebooks executed by an earlier run and not this one stay listed (a partial run refreshes its own).
+  const all = [...entries, ...earlierEntries(opts.out, new Set(entries.map((e) => e.file)))].sort((a, b) => a.file.localeCompare(b.file));
+  if (opts.html) writeIndex(opts.out, all);
   writeFileSync(
     join(opts.out, "summary.json"),
-    JSON.stringify(entries.map(({ specs, ...e }) => ({ ...e, charts: specs.length })), null, 2) + "\n",
+    JSON.stringify(all.map(({ specs, ...e }) => ({ ...e, charts: specs.length })), null, 2) + "\n",
   );
 
   const rel = relative(process.cwd(), opts.out) || ".";
