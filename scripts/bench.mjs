@@ -6,7 +6,7 @@
 // export) run afterwards.
 //   node scripts/bench.mjs [--quick] [--reps N] [--no-brian] [--only brunel|cuba]
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 
@@ -76,6 +76,9 @@ function runBrian(argv) {
 const brunelOptions = quick ? { order: 500, simtime: 1000 } : { order: 2500, simtime: 1000 };
 const cubaOptions = quick ? { simtime: 2000 } : { simtime: 10000 };
 const haveBrian = brianAvailable();
+// Brian2's figures do not depend on Spikelab's code: keep the last ones, reuse them with --no-brian.
+const brianCacheFile = `${root}/bench/brian2-last.json`;
+const brianCache = existsSync(brianCacheFile) ? JSON.parse(readFileSync(brianCacheFile, "utf8")) : {};
 const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, load: loadavg()[0] };
 
 if (only !== "cuba") {
@@ -84,6 +87,9 @@ if (only !== "cuba") {
   if (haveBrian) {
     log("Brian2 replica (cpp_standalone, 1 thread; compiles first) ...");
     results.brian_brunel = runBrian([String(brunelOptions.order), String(brunelOptions.simtime), "brunel"]);
+    if (results.brian_brunel) brianCache[`brunel-${brunelOptions.order}`] = { ...results.brian_brunel, measured: results.date };
+  } else if (brianCache[`brunel-${brunelOptions.order}`]) {
+    results.brian_brunel = brianCache[`brunel-${brunelOptions.order}`];
   }
 }
 if (only !== "brunel") {
@@ -92,22 +98,26 @@ if (only !== "brunel") {
   if (haveBrian) {
     log("Brian2 CUBA (cpp_standalone) ...");
     results.brian_cuba = runBrian(["0", String(cubaOptions.simtime), "cuba"]);
+    if (results.brian_cuba) brianCache[`cuba-${cubaOptions.simtime}`] = { ...results.brian_cuba, measured: results.date };
+  } else if (brianCache[`cuba-${cubaOptions.simtime}`]) {
+    results.brian_cuba = brianCache[`cuba-${cubaOptions.simtime}`];
   }
 }
 
+if (haveBrian) writeFileSync(brianCacheFile, JSON.stringify(brianCache, null, 2) + "\n");
 const f = (x, d = 2) => (x === undefined || x === null || Number.isNaN(x) ? "—" : Number(x).toFixed(d));
 const e = (x) => (x === undefined || x === null || Number.isNaN(x) ? "—" : Number(x).toExponential(2));
 const lines = [];
 lines.push(`# Benchmark results`, ``);
-lines.push(`Measured ${results.date} with \`npm run bench${args.length ? " " + args.join(" ") : ""}\` on ${results.cpus} × ${results.cpu}, Node ${results.node}, load average ${f(results.load, 1)} at start. The machine is shared by several jobs, so processes get a fraction of a core: CPU times (process time for Spikelab, \`std::clock\` around the network run inside Brian2's binary) are the figures to compare; wall times depend on the load.`, ``);
+lines.push(`Measured ${results.date} with \`npm run bench${args.length ? " " + args.join(" ") : ""}\` on ${results.cpus} × ${results.cpu}, Node ${results.node}, load average ${f(results.load, 1)} at start. The machine is shared by several jobs, so processes get a fraction of a core: CPU times (process time for Spikelab; Brian2's own \`_last_run_time\`, which is \`std::clock\` CPU time around the network run in its binary) are the figures to compare; Spikelab's wall times depend on the load.`, ``);
 if (results.brunel) {
   const b = results.brunel;
   const br = results.brian_brunel;
   lines.push(`## NEST brunel_delta_nest (${b.neurons} neurons, ${b.synapses.toLocaleString("en")} synapses, 1 s at dt 0.1 ms, 20 kHz Poisson drive per neuron)`, ``);
   lines.push(`| | Spikelab | Brian2 ${br ? "2.5.1 cpp_standalone, 1 thread" : "(not run)"} |`, `|---|---|---|`);
   lines.push(`| build (s) | ${f(b.build_s)} (CPU ${f(b.build_cpu_s)}) | ${br ? f(br.build_python_s) + " + compile/run " + f(br.compile_and_run_s) : "—"} |`);
-  lines.push(`| simulation, wall (s) | ${f(b.simulate_s)} | ${br ? f(br.simulate_s) : "—"} |`);
-  lines.push(`| simulation, CPU (s) | **${f(b.cpu_s)}** | ${br ? "**" + f(br.cpu_s) + "**" : "—"} |`);
+  lines.push(`| simulation, wall (s) | ${f(b.simulate_s)} | — |`);
+  lines.push(`| simulation, CPU (s) | **${f(b.cpu_s)}** | ${br ? "**" + f(br.cpu_s ?? br.simulate_s) + "**" : "—"} |`);
   lines.push(`| real-time factor (CPU) | ${f(b.cpu_s / (b.rtf ? b.simulate_s / b.rtf : 1))} | ${br && br.cpu_s ? f(br.cpu_s / (br.sim_ms / 1000)) : "—"} |`);
   lines.push(`| rates E / I (Hz) | ${f(b.rate_e)} / ${f(b.rate_i)} | ${br ? f(br.rate_e) + " / " + f(br.rate_i) : "—"} |`);
   lines.push(`| spikes | ${b.spikes} | ${br ? br.spikes : "—"} |`);
@@ -116,7 +126,7 @@ if (results.brunel) {
   lines.push(`| bytes per synapse (connectivity) | ${f(b.bytes_per_synapse)} | — |`);
   lines.push(`| peak RSS (MB) | ${f(b.peak_rss_mb, 0)} | — |`);
   if (br) {
-    lines.push(``, `Ratio Spikelab / Brian2 simulation time: **${f(b.cpu_s / br.cpu_s)}** in CPU time (goal ≤ 0.5), ${f(b.simulate_s / br.simulate_s)} in wall time.`);
+    lines.push(``, `Ratio Spikelab / Brian2 simulation time: **${f(b.cpu_s / (br.cpu_s ?? br.simulate_s))}** in CPU time (goal ≤ 0.5).${br.measured && br.measured !== results.date ? ` Brian2 figures from its run at ${br.measured}.` : ""}`);
   }
   lines.push(``, `Spikelab phases (CPU s): ${Object.entries(b.phases_s).map(([k, v]) => `${k} ${f(v)}`).join(", ")}.`, ``);
 }
@@ -125,11 +135,11 @@ if (results.cuba) {
   const bc = results.brian_cuba;
   lines.push(`## Brette et al. 2007 CUBA (4000 neurons, ${c.synapses.toLocaleString("en")} synapses, ${c.rtf ? f(c.simulate_s / c.rtf, 0) : "?"} s)`, ``);
   lines.push(`| | Spikelab | Brian2 cpp_standalone |`, `|---|---|---|`);
-  lines.push(`| simulation, wall (s) | ${f(c.simulate_s)} | ${bc ? f(bc.simulate_s) : "—"} |`);
-  lines.push(`| simulation, CPU (s) | **${f(c.cpu_s)}** | ${bc ? "**" + f(bc.cpu_s) + "**" : "—"} |`);
+  lines.push(`| simulation, wall (s) | ${f(c.simulate_s)} | — |`);
+  lines.push(`| simulation, CPU (s) | **${f(c.cpu_s)}** | ${bc ? "**" + f(bc.cpu_s ?? bc.simulate_s) + "**" : "—"} |`);
   lines.push(`| rate (Hz) | ${f(c.rate)} | ${bc ? f(bc.rate) : "—"} |`);
   lines.push(`| build (s) | ${f(c.build_s)} | — |`, ``);
-  if (bc) lines.push(`Ratio Spikelab / Brian2 simulation time: **${f(c.cpu_s / bc.cpu_s)}** in CPU time, ${f(c.simulate_s / bc.simulate_s)} in wall time.`, ``);
+  if (bc) lines.push(`Ratio Spikelab / Brian2 simulation time: **${f(c.cpu_s / (bc.cpu_s ?? bc.simulate_s))}** in CPU time.${bc.measured && bc.measured !== results.date ? ` Brian2 figures from its run at ${bc.measured}.` : ""}`, ``);
   lines.push(`Spikelab phases (CPU s): ${Object.entries(c.phases_s).map(([k, v]) => `${k} ${f(v)}`).join(", ")}.`, ``);
 }
 lines.push(`Raw figures:`, "", "```json", JSON.stringify(results, null, 2), "```", "");
