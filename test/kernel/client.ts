@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -85,7 +85,7 @@ export class KernelClient {
   stderr = "";
   exited: Promise<number | null>;
 
-  private constructor(readonly info: ConnectionInfo, readonly child: ChildProcess) {
+  private constructor(readonly info: ConnectionInfo, readonly child: ChildProcess, private readonly dir: string) {
     this.signer = new Signer(info.key, info.signature_scheme);
     child.stderr?.on("data", (d: Buffer) => (this.stderr += d.toString()));
     this.exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
@@ -102,7 +102,7 @@ export class KernelClient {
       env: { ...process.env, JPY_PARENT_PID: String(process.pid), ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const client = new KernelClient(info, child);
+    const client = new KernelClient(info, child, dir);
     client.shell.connect(endpoint(info, info.shell_port));
     client.control.connect(endpoint(info, info.control_port));
     client.iopub.connect(endpoint(info, info.iopub_port));
@@ -164,6 +164,7 @@ export class KernelClient {
     this.shell.close();
     this.control.close();
     this.iopub.close();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   private sendAndWait(msgId: string, frames: Buffer[], channel: "shell" | "control", timeoutMs: number): Promise<Exchange> {
