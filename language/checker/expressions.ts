@@ -291,7 +291,7 @@ export class ExpressionChecker {
           this.report.error("TYPE_MISMATCH", e, `cannot compare ${typeToString(l)} with ${typeToString(r)}`);
           return BOOLEAN;
         }
-        this.unify(l, r, e, `compare`);
+        this.unify(l, r, e, `compare`, [e.left, e.right]);
         return BOOLEAN;
       }
       case "+":
@@ -299,7 +299,7 @@ export class ExpressionChecker {
         if (l.kind === "error" || r.kind === "error") return ERROR;
         if (l.kind === "string" && r.kind === "string" && e.op === "+") return STRING;
         if (!this.numericOperands(e, l, r)) return ERROR;
-        return this.unify(l, r, e, e.op === "+" ? "add" : "subtract");
+        return this.unify(l, r, e, e.op === "+" ? "add" : "subtract", [e.left, e.right]);
       }
       case "*":
       case "/":
@@ -375,7 +375,7 @@ export class ExpressionChecker {
    * The common type of two numeric operands of + - or a comparison: the same dimension (magnitudes
    * are converted), or a plain number next to a quantity (implicit cast, warning), else an error.
    */
-  unify(l: Type, r: Type, at: { readonly range: Range }, verb: string): Type {
+  unify(l: Type, r: Type, at: { readonly range: Range }, verb: string, operands?: readonly [Expression, Expression]): Type {
     if (l.kind === "error" || r.kind === "error") return ERROR;
     if (isAnyUnit(l)) return r;
     if (isAnyUnit(r)) return l;
@@ -384,7 +384,8 @@ export class ExpressionChecker {
     const ld = hasDimension(l);
     const rd = hasDimension(r);
     if (ld && rd) {
-      this.report.error("UNIT_MISMATCH", at, `cannot ${verb} ${typeToString(l)} and ${typeToString(r)} (different physical dimensions)`);
+      const [a, b] = operands ? [`${this.describe(operands[0])} (${typeToString(l)})`, `${this.describe(operands[1])} (${typeToString(r)})`] : [typeToString(l), typeToString(r)];
+      this.report.error("UNIT_MISMATCH", at, `cannot ${verb} ${a} and ${b}: different physical dimensions`);
       return ERROR;
     }
     const [plain, quantity] = ld ? [r, l] : [l, r];
