@@ -27,3 +27,34 @@ export function toFraction(x: number): { numerator: number; denominator: number 
   return { numerator: Math.round(x * 1000), denominator: 1000 };
 }
 
+
+/** Binding strength of the operators in a `comparison` chain (higher binds tighter; Python's order). */
+export const binaryPrecedence: Readonly<Record<string, number>> = {
+  "<": 0, "<=": 0, "==": 0, "!=": 0, ">=": 0, ">": 0,
+  "|": 1,
+  "^": 2,
+  "&": 3,
+  "<<": 4, ">>": 4,
+  "+": 5, "-": 5,
+  "*": 6, "/": 6, "%": 6,
+};
+
+/** Builds the left-associative tree of `o0 op0 o1 op1 o2 ...` by operator precedence (shunting-yard). */
+export function buildBinaryTree(operands: readonly A.Expression[], operators: readonly A.BinaryOperator[]): A.Expression {
+  const values: A.Expression[] = [operands[0]!];
+  const pending: A.BinaryOperator[] = [];
+  const reduce = (): void => {
+    const right = values.pop()!;
+    const left = values.pop()!;
+    values.push(binary(pending.pop()!, left, right));
+  };
+  for (let i = 0; i < operators.length; i++) {
+    const op = operators[i]!;
+    const precedence = binaryPrecedence[op]!;
+    while (pending.length > 0 && binaryPrecedence[pending[pending.length - 1]!]! >= precedence) reduce();
+    pending.push(op);
+    values.push(operands[i + 1]!);
+  }
+  while (pending.length > 0) reduce();
+  return values[0]!;
+}

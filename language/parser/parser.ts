@@ -17,7 +17,7 @@ import type * as A from "../ast.js";
 import { tokenRange } from "../scanner/scan.js";
 import * as T from "../scanner/tokens.js";
 import { errorMessages, offender } from "./messages.js";
-import { binary, emptyRange, span, toFraction, unquote } from "./nodes.js";
+import { binary, buildBinaryTree, emptyRange, span, toFraction, unquote } from "./nodes.js";
 import { installLineRecovery } from "./recovery.js";
 
 /** After this many syntax errors the parser gives up on the rest of the file. */
@@ -1054,87 +1054,46 @@ export class SpikelabParser extends EmbeddedActionsParser {
     ]);
   });
 
-  /** `< <= == != <> >= >`, left-associative (no Python chaining); `<>` means `!=`. */
+  /**
+   * Comparisons and all arithmetic and bit operators: a flat `operand {operator operand}` chain
+   * whose tree is built by precedence (`binaryPrecedence` in nodes.ts), which costs one rule call per
+   * operand instead of one per precedence level. Comparisons do not chain as in Python:
+   * `a < b < c` is `(a < b) < c`. `<>` means `!=`.
+   */
   public comparison = this.RULE("comparison", (): A.Expression => {
-    let left = this.SUBRULE(this.bitOr);
+    const operands: A.Expression[] = [this.SUBRULE(this.unary)];
+    const operators: A.BinaryOperator[] = [];
     this.MANY(() => {
-      const op = this.OR([
-        { ALT: () => this.CONSUME(T.Less) },
-        { ALT: () => this.CONSUME(T.LessEqual) },
-        { ALT: () => this.CONSUME(T.EqualEqual) },
-        { ALT: () => this.CONSUME(T.NotEqual) },
-        { ALT: () => this.CONSUME(T.LessGreater) },
-        { ALT: () => this.CONSUME(T.GreaterEqual) },
-        { ALT: () => this.CONSUME(T.Greater) },
-      ]);
-      const right = this.SUBRULE2(this.bitOr);
-      left = this.ACTION(() => binary(op.image === "<>" ? "!=" : (op.image as A.BinaryOperator), left, right))!;
-    });
-    return left;
-  });
-
-  public bitOr = this.RULE("bitOr", (): A.Expression => {
-    let left = this.SUBRULE(this.bitXor);
-    this.MANY(() => {
-      this.CONSUME(T.Pipe);
-      const right = this.SUBRULE2(this.bitXor);
-      left = this.ACTION(() => binary("|", left, right))!;
-    });
-    return left;
-  });
-
-  public bitXor = this.RULE("bitXor", (): A.Expression => {
-    let left = this.SUBRULE(this.bitAnd);
-    this.MANY(() => {
-      this.CONSUME(T.Caret);
-      const right = this.SUBRULE2(this.bitAnd);
-      left = this.ACTION(() => binary("^", left, right))!;
-    });
-    return left;
-  });
-
-  public bitAnd = this.RULE("bitAnd", (): A.Expression => {
-    let left = this.SUBRULE(this.shift);
-    this.MANY(() => {
-      this.CONSUME(T.Ampersand);
-      const right = this.SUBRULE2(this.shift);
-      left = this.ACTION(() => binary("&", left, right))!;
-    });
-    return left;
-  });
-
-  public shift = this.RULE("shift", (): A.Expression => {
-    let left = this.SUBRULE(this.additive);
-    this.MANY(() => {
-      const op = this.OR([{ ALT: () => this.CONSUME(T.ShiftLeft) }, { ALT: () => this.CONSUME(T.ShiftRight) }]);
-      const right = this.SUBRULE2(this.additive);
-      left = this.ACTION(() => binary(op.image as A.BinaryOperator, left, right))!;
-    });
-    return left;
-  });
-
-  public additive = this.RULE("additive", (): A.Expression => {
-    let left = this.SUBRULE(this.multiplicative);
-    this.MANY(() => {
-      const op = this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
-      const right = this.SUBRULE2(this.multiplicative);
-      left = this.ACTION(() => binary(op.image as A.BinaryOperator, left, right))!;
-    });
-    return left;
-  });
-
-  public multiplicative = this.RULE("multiplicative", (): A.Expression => {
-    let left = this.SUBRULE(this.unary);
-    this.MANY(() => {
-      const op = this.OR([
-        { ALT: () => this.CONSUME(T.Star) },
-        { ALT: () => this.CONSUME(T.Slash) },
-        { ALT: () => this.CONSUME(T.Percent) },
-      ]);
+      const op = this.SUBRULE(this.binaryOperator);
       const right = this.SUBRULE2(this.unary);
-      left = this.ACTION(() => binary(op.image as A.BinaryOperator, left, right))!;
+      this.ACTION(() => {
+        operators.push(op.image === "<>" ? "!=" : (op.image as A.BinaryOperator));
+        operands.push(right);
+      });
     });
-    return left;
+    return this.ACTION(() => (operators.length === 0 ? operands[0]! : buildBinaryTree(operands, operators)))!;
+  });
+
+  public binaryOperator = this.RULE("binaryOperator", (): IToken => {
+    return this.OR([
+      { ALT: () => this.CONSUME(T.Less) },
+      { ALT: () => this.CONSUME(T.LessEqual) },
+      { ALT: () => this.CONSUME(T.EqualEqual) },
+      { ALT: () => this.CONSUME(T.NotEqual) },
+      { ALT: () => this.CONSUME(T.LessGreater) },
+      { ALT: () => this.CONSUME(T.GreaterEqual) },
+      { ALT: () => this.CONSUME(T.Greater) },
+      { ALT: () => this.CONSUME(T.Pipe) },
+      { ALT: () => this.CONSUME(T.Caret) },
+      { ALT: () => this.CONSUME(T.Ampersand) },
+      { ALT: () => this.CONSUME(T.ShiftLeft) },
+      { ALT: () => this.CONSUME(T.ShiftRight) },
+      { ALT: () => this.CONSUME(T.Plus) },
+      { ALT: () => this.CONSUME(T.Minus) },
+      { ALT: () => this.CONSUME(T.Star) },
+      { ALT: () => this.CONSUME(T.Slash) },
+      { ALT: () => this.CONSUME(T.Percent) },
+    ]);
   });
 
   /** `-x`, `+x`, `~x`; binds looser than `**` so `-x**2` is `-(x**2)`. */

@@ -96,6 +96,14 @@ describe("precedence (Python order)", () => {
     ["c ? a : d ? e : f", "(c ? a : (d ? e : f))"],
     ["~x + +y", "((~ x) + (+ y))"],
     ["(a + b) * c", "([(a + b)] * c)"],
+    ["a << 1 + 2", "(a << (1 + 2))"],
+    ["a == b | c", "(a == (b | c))"],
+    ["1 - 2 * 3 + 4", "((1 - (2 * 3)) + 4)"],
+    ["a < b < c", "((a < b) < c)"],
+    ["a * -b ** 2", "(a * (- (b ** 2)))"],
+    ["a ^ b | c ^ d", "((a ^ b) | (c ^ d))"],
+    ["a + b >> c & d", "(((a + b) >> c) & d)"],
+    ["x % 2 == 0 and not y", "(((x % 2) == 0) and (not y))"],
   ])("%s  =>  %s", (source, expected) => {
     expect(expr(source)).toBe(expected);
   });
