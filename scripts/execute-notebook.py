@@ -30,24 +30,34 @@ def main(argv):
     kernel = opts.get("--kernel", "spikelab")
     timeout = int(opts.get("--timeout", "900"))
 
-    nb = nbformat.read(src, as_version=4)
-    client = NotebookClient(
-        nb,
-        kernel_name=kernel,
-        timeout=timeout,
-        startup_timeout=120,
-        allow_errors=False,
-        record_timing=True,
-        resources={"metadata": {"path": os.path.dirname(os.path.abspath(src))}},
-    )
     started = time.time()
-    failure = None
-    try:
-        client.execute()
-    except CellExecutionError as e:
-        failure = str(e)
-    except Exception as e:  # kernel died, timeout, ...
-        failure = "%s: %s" % (type(e).__name__, e)
+    retries = 0
+    while True:
+        nb = nbformat.read(src, as_version=4)
+        client = NotebookClient(
+            nb,
+            kernel_name=kernel,
+            timeout=timeout,
+            startup_timeout=120,
+            allow_errors=False,
+            record_timing=True,
+            resources={"metadata": {"path": os.path.dirname(os.path.abspath(src))}},
+        )
+        failure = None
+        try:
+            client.execute()
+        except CellExecutionError as e:
+            failure = str(e)
+        except Exception as e:  # kernel died, timeout, ...
+            failure = "%s: %s" % (type(e).__name__, e)
+        # A kernel that dies before it answers (e.g. a port taken between choosing and binding it on a
+        # busy machine) ran none of the notebook: start it again, at most twice, and say so.
+        started_cells = any(c.get("outputs") or c.get("execution_count") for c in nb.cells if c.cell_type == "code")
+        if failure and "before replying to kernel_info" in failure and not started_cells and retries < 2:
+            retries += 1
+            sys.stderr.write("kernel failed to start (%s); retrying\n" % failure)
+            continue
+        break
     seconds = time.time() - started
     nbformat.write(nb, dst)
 
@@ -63,6 +73,7 @@ def main(argv):
         "seconds": round(seconds, 2),
         "cells": len(nb.cells),
         "errors": errors,
+        "kernel_start_retries": retries,
         "failure": failure[-4000:] if failure else None,
     }))
     return 0 if failure is None and not errors else 1

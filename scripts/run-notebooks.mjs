@@ -185,6 +185,7 @@ function main() {
     if (!ok) {
       for (const e of result.errors) console.log(`  cell ${e.cell}: ${e.ename}: ${e.evalue}`);
       if (result.failure) console.log(result.failure.split("\n").map((l) => `  ${l}`).join("\n"));
+      if (r.stderr.trim()) console.log(`  kernel/executor stderr (last lines):\n${r.stderr.trim().split("\n").slice(-15).map((l) => `    ${l}`).join("\n")}`);
     }
     let html = false;
     if (opts.html && existsSync(dst)) {
