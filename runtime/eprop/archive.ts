@@ -198,6 +198,8 @@ export class EpropArchive {
     const keep = upd.t[0] - 1;
     const kk = h.lowerBound(keep);
     if (kk < h.end && h.t[kk] === keep && kk !== h.start) h.erase(h.start, kk);
+    // Give memory back after a burst (grow ×2 when full, shrink to 2× size below ¼ full: no thrashing).
+    if (h.size * 4 < h.capacity) h.shrinkIfSparse();
   }
 
   /** Entry index of step t, or throws like NEST's `require_eprop_history_entry`. */

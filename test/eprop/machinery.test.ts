@@ -102,6 +102,16 @@ describe("history buffer", () => {
     expect(h.size).toBe(10);
     expect(h.capacity).toBeLessThanOrEqual(32);
   });
+  it("gives memory back after a burst", () => {
+    const h = new HistoryBuffer(3);
+    for (let t = 0; t < 5000; t++) h.append(t, 0, 0, 0);
+    const peak = h.capacity;
+    h.erase(h.start, h.lowerBound(4990));
+    h.shrinkIfSparse();
+    expect(peak).toBeGreaterThanOrEqual(5000);
+    expect(h.capacity).toBeLessThanOrEqual(64);
+    expect(Array.from(h.t.subarray(h.start, h.end))).toEqual(range(4990, 4999));
+  });
   it("update history counts accesses and drops entries at zero", () => {
     const u = new UpdateHistory();
     for (const t of [5, 3, 5, 9, 1, 7]) u.increment(t);
