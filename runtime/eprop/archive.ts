@@ -141,14 +141,15 @@ export class EpropArchive {
     const h = this.hist[i];
     const from = h.lowerBound(stamp - 2);
     const to = h.lowerBound(stamp - 1);
-    for (let k = from; k < to; k++) h.b[k] += value;
+    const v = h.v;
+    for (let k = from; k < to; k++) v[3 * k + 1] += value;
   }
 
   /** The `learning_signal` recordable at step t: L of the first entry at or after t − 2 (0 if none). */
   learningSignalAt(i: number, t: number): number {
     const h = this.hist[i];
     const k = h.lowerBound(t - 2);
-    return k < h.end && h.columns === 3 ? h.b[k] : 0;
+    return k < h.end && h.columns === 3 ? h.v[3 * k + 1] : 0;
   }
 
   /** `eprop_history_duration`: dt × number of archived entries (ms). */

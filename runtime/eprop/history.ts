@@ -13,20 +13,17 @@ const INITIAL_CAPACITY = 16;
 export class HistoryBuffer {
   /** Step of each entry (sorted ascending within [start, end)). */
   t: Int32Array;
-  /** Recurrent: surrogate gradient ψ. Readout: error signal. */
-  a: Float64Array;
-  /** Recurrent: learning signal L (accumulated later). */
-  b: Float64Array;
-  /** Recurrent: firing-rate regularization term FR. */
-  c: Float64Array;
+  /**
+   * The entries' values, interleaved (`columns` doubles per entry, so one replay step reads one
+   * place): recurrent [ψ, L, FR] at 3k, 3k + 1, 3k + 2; readout [err] at k.
+   */
+  v: Float64Array;
   start = 0;
   end = 0;
 
   constructor(readonly columns: 1 | 3) {
     this.t = new Int32Array(INITIAL_CAPACITY);
-    this.a = new Float64Array(INITIAL_CAPACITY);
-    this.b = new Float64Array(columns === 3 ? INITIAL_CAPACITY : 0);
-    this.c = new Float64Array(columns === 3 ? INITIAL_CAPACITY : 0);
+    this.v = new Float64Array(INITIAL_CAPACITY * columns);
   }
 
   get size(): number {
@@ -37,9 +34,9 @@ export class HistoryBuffer {
     return this.t.length;
   }
 
-  /** Bytes held by this buffer's columns (for the memory benchmark). */
+  /** Bytes held by this buffer (for the memory benchmark). */
   get bytes(): number {
-    return this.t.byteLength + this.a.byteLength + this.b.byteLength + this.c.byteLength;
+    return this.t.byteLength + this.v.byteLength;
   }
 
   /** Appends an entry at the back (steps arrive in increasing order). */
@@ -47,11 +44,19 @@ export class HistoryBuffer {
     if (this.end === this.t.length) this.makeRoom();
     const k = this.end++;
     this.t[k] = t;
-    this.a[k] = a;
     if (this.columns === 3) {
-      this.b[k] = b;
-      this.c[k] = c;
+      const j = 3 * k;
+      this.v[j] = a;
+      this.v[j + 1] = b;
+      this.v[j + 2] = c;
+    } else {
+      this.v[k] = a;
     }
+  }
+
+  /** Value `column` (0: ψ or err, 1: L, 2: FR) of entry index k. */
+  value(k: number, column: number): number {
+    return this.v[k * this.columns + column];
   }
 
   /** Index of the first entry with step ≥ t (`end` if none): std::lower_bound. */
@@ -69,7 +74,7 @@ export class HistoryBuffer {
     if (ts[lo] >= t) return lo;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.t[mid] < t) lo = mid + 1;
+      if (ts[mid] < t) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -100,12 +105,22 @@ export class HistoryBuffer {
   }
 
   private moveRange(from: number, to: number, dest: number): void {
+    const c = this.columns;
     this.t.copyWithin(dest, from, to);
-    this.a.copyWithin(dest, from, to);
-    if (this.columns === 3) {
-      this.b.copyWithin(dest, from, to);
-      this.c.copyWithin(dest, from, to);
-    }
+    this.v.copyWithin(dest * c, from * c, to * c);
+  }
+
+  private resize(capacity: number): void {
+    const size = this.size;
+    const c = this.columns;
+    const t = new Int32Array(capacity);
+    t.set(this.t.subarray(this.start, this.end));
+    const v = new Float64Array(capacity * c);
+    v.set(this.v.subarray(this.start * c, this.end * c));
+    this.t = t;
+    this.v = v;
+    this.start = 0;
+    this.end = size;
   }
 
   private makeRoom(): void {
@@ -114,17 +129,11 @@ export class HistoryBuffer {
     if (this.start > 0 && size <= cap >>> 1) {
       // Plenty of dead space at the front: compact in place (amortized O(1) per append).
       this.moveRange(this.start, this.end, 0);
+      this.start = 0;
+      this.end = size;
     } else {
-      const next = Math.max(INITIAL_CAPACITY, cap * 2);
-      this.t = grow(this.t, next, this.start, this.end) as Int32Array;
-      this.a = grow(this.a, next, this.start, this.end) as Float64Array;
-      if (this.columns === 3) {
-        this.b = grow(this.b, next, this.start, this.end) as Float64Array;
-        this.c = grow(this.c, next, this.start, this.end) as Float64Array;
-      }
+      this.resize(Math.max(INITIAL_CAPACITY, cap * 2));
     }
-    this.start = 0;
-    this.end = size;
   }
 
   /** Releases memory when the buffer became much smaller than its capacity. */
@@ -132,22 +141,8 @@ export class HistoryBuffer {
     const cap = this.t.length;
     const size = this.size;
     if (cap <= 4 * INITIAL_CAPACITY || size * 4 > cap) return;
-    const next = Math.max(INITIAL_CAPACITY, 2 * size);
-    this.t = grow(this.t, next, this.start, this.end) as Int32Array;
-    this.a = grow(this.a, next, this.start, this.end) as Float64Array;
-    if (this.columns === 3) {
-      this.b = grow(this.b, next, this.start, this.end) as Float64Array;
-      this.c = grow(this.c, next, this.start, this.end) as Float64Array;
-    }
-    this.start = 0;
-    this.end = size;
+    this.resize(Math.max(INITIAL_CAPACITY, 2 * size));
   }
-}
-
-function grow(old: Int32Array | Float64Array, capacity: number, from: number, to: number): Int32Array | Float64Array {
-  const out = old instanceof Int32Array ? new Int32Array(capacity) : new Float64Array(capacity);
-  out.set(old.subarray(from, to), 0);
-  return out;
 }
 
 /**

@@ -163,32 +163,31 @@ export class EpropSynapses {
       if (e >= h.end || h.t[e] !== tBegin || e + steps > h.end || h.t[e + steps - 1] !== tEnd - 1) {
         archive.requireEntry(i, e < h.end && h.t[e] === tBegin ? firstGap(h.t, e, tBegin, steps) : tBegin, String(i));
       }
-      const psiCol = h.a;
-      const lCol = h.b;
-      const frCol = h.c;
+      const v = h.v; // [ψ, L, FR] per entry
       this.replayedEntries += steps;
       if (!adaptive && !eachStep && steps > 2) {
         // Hot path (per-spike optimization, no adaptation): the spike input z is non-zero only in
         // the first two entries (one-step buffer), so peel them and run the plain recurrence.
         // Same operations in the same order as the general loop below (z = 0 adds nothing).
-        for (let j = 0; j < 2; j++, e++) {
+        let j = 3 * e;
+        for (let p = 0; p < 2; p++, j += 3) {
           const z = zPrev;
           zPrev = zCurrent;
           zCurrent = 0;
           zBar = alpha * zBar + z;
-          const el = psiCol[e] * zBar;
+          const el = v[j] * zBar;
           eBar = kappa * eBar + el;
           eBarReg = kappaReg * eBarReg + oneMinusKappaReg * el;
-          gradient += lCol[e] * eBar + frCol[e] * eBarReg;
+          gradient += v[j + 1] * eBar + v[j + 2] * eBarReg;
         }
         zPrev = 0;
-        const stop = e + steps - 2;
-        for (; e < stop; e++) {
+        const stop = 3 * (e + steps);
+        for (; j < stop; j += 3) {
           zBar = alpha * zBar;
-          const el = psiCol[e] * zBar;
+          const el = v[j] * zBar;
           eBar = kappa * eBar + el;
           eBarReg = kappaReg * eBarReg + oneMinusKappaReg * el;
-          gradient += lCol[e] * eBar + frCol[e] * eBarReg;
+          gradient += v[j + 1] * eBar + v[j + 2] * eBarReg;
         }
       } else {
         for (let t = tBegin; t < tEnd; ++t, ++e) {
@@ -196,16 +195,17 @@ export class EpropSynapses {
           zPrev = zCurrent;
           zCurrent = 0;
           zBar = alpha * zBar + z;
+          const j = 3 * e;
           let el: number;
           if (adaptive) {
-            el = psiCol[e] * (zBar - beta * eps);
+            el = v[j] * (zBar - beta * eps);
             eps = rho * eps + el;
           } else {
-            el = psiCol[e] * zBar;
+            el = v[j] * zBar;
           }
           eBar = kappa * eBar + el;
           eBarReg = kappaReg * eBarReg + oneMinusKappaReg * el;
-          const increment = lCol[e] * eBar + frCol[e] * eBarReg;
+          const increment = v[j + 1] * eBar + v[j + 2] * eBarReg;
           if (eachStep) {
             gradient = increment;
             weight = optimizedWeightAt(settings, st, opt, t + 1, gradient, weight);
@@ -264,7 +264,7 @@ export class EpropSynapses {
       if (e >= h.end || h.t[e] !== tBegin || e + steps > h.end || h.t[e + steps - 1] !== tEnd - 1) {
         archive.requireEntry(i, e < h.end && h.t[e] === tBegin ? firstGap(h.t, e, tBegin, steps) : tBegin, String(i));
       }
-      const errCol = h.a;
+      const errCol = h.v; // readout: one value (err) per entry
       this.replayedEntries += steps;
       for (let t = tBegin; t < tEnd; ++t, ++e) {
         const z = zPrev;

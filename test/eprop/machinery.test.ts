@@ -89,7 +89,7 @@ describe("history buffer", () => {
     const steps = Array.from(h.t.subarray(h.start, h.end));
     expect(steps).toEqual([...range(5, 9), ...range(20, 69), ...range(95, 99)]);
     const k = h.lowerBound(25);
-    expect([h.t[k], h.a[k], h.c[k]]).toEqual([25, 12.5, -25]);
+    expect([h.t[k], h.value(k, 0), h.value(k, 2)]).toEqual([25, 12.5, -25]);
     expect(h.t[h.lowerBound(12)]).toBe(20);
     expect(h.lowerBound(1000)).toBe(h.end);
   });
