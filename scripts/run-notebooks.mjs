@@ -181,7 +181,8 @@ function main() {
       result = { seconds: 0, errors: [], failure: `executor crashed (exit ${r.status}):\n${r.stderr.slice(-4000)}` };
     }
     const ok = r.status === 0 && !result.failure && result.errors.length === 0;
-    console.log(ok ? `ok (${result.seconds.toFixed(1)} s)` : "FAILED");
+    const restarts = result.kernel_start_retries ? `, kernel restarted ${result.kernel_start_retries}× after failing to start` : "";
+    console.log(ok ? `ok (${result.seconds.toFixed(1)} s${restarts})` : "FAILED");
     if (!ok) {
       for (const e of result.errors) console.log(`  cell ${e.cell}: ${e.ename}: ${e.evalue}`);
       if (result.failure) console.log(result.failure.split("\n").map((l) => `  ${l}`).join("\n"));
@@ -194,7 +195,7 @@ function main() {
       if (!html) console.log(`  nbconvert --to html failed: ${c.stderr.slice(-1000)}`);
     }
     const nb = existsSync(dst) ? JSON.parse(readFileSync(dst, "utf8")) : { cells: [] };
-    entries.push({ name, file, ok, html, seconds: result.seconds, errors: result.errors, failure: result.failure ?? null, title: notebookTitle(nb, name), specs: vegaLiteSpecs(nb) });
+    entries.push({ name, file, ok, html, seconds: result.seconds, errors: result.errors, failure: result.failure ?? null, kernelStartRetries: result.kernel_start_retries ?? 0, title: notebookTitle(nb, name), specs: vegaLiteSpecs(nb) });
   }
 
   // Notebooks executed by an earlier run and not this one stay listed (a partial run refreshes its own).
