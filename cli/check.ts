@@ -4,20 +4,11 @@
  * problems (no files, a file that cannot be read).
  */
 import { readFileSync, statSync } from "node:fs";
-import * as language from "../language/index.js";
+import { parseModels } from "../language/check.js";
 import type { Diagnostic } from "../language/diagnostics.js";
 import { formatDiagnostic, sortDiagnostics } from "../language/diagnostics.js";
 import { decodeSource } from "../language/scanner/source-text.js";
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from "./main.js";
-
-type Analyze = (source: string, fileName?: string) => { diagnostics: readonly Diagnostic[]; file?: { models: readonly unknown[] } };
-
-/** parse + semantic checks when the checker is available, otherwise syntax only. */
-function analyzer(): Analyze {
-  const parseModels = (language as unknown as Record<string, unknown>)["parseModels"];
-  if (typeof parseModels === "function") return parseModels as Analyze;
-  return language.parse;
-}
 
 export interface CheckSummary {
   readonly files: number;
@@ -26,7 +17,12 @@ export interface CheckSummary {
 }
 
 /** Checks one file's bytes; prints its diagnostics; returns counts. */
-export function checkSource(bytes: Uint8Array | string, fileName: string, io: CliIo): { errors: number; warnings: number; models: number } {
+export function checkSource(
+  bytes: Uint8Array | string,
+  fileName: string,
+  io: CliIo,
+  options: { portability?: boolean } = {},
+): { errors: number; warnings: number; models: number } {
   const decoded = decodeSource(bytes, fileName);
   let diagnostics: readonly Diagnostic[];
   let models = 0;
@@ -34,9 +30,9 @@ export function checkSource(bytes: Uint8Array | string, fileName: string, io: Cl
   if (!decoded.ok) {
     diagnostics = [decoded.diagnostic];
   } else {
-    const result = analyzer()(text, fileName);
+    const result = parseModels(text, fileName, options);
     diagnostics = result.diagnostics;
-    models = result.file?.models.length ?? 0;
+    models = result.file.models.length;
   }
   const sorted = sortDiagnostics(diagnostics);
   // A rejected file (binary, empty, huge) has no line worth showing.
@@ -52,15 +48,17 @@ export const checkCommand: CliCommand = {
   name: "check",
   summary: "parse and check model files (.spk, .nestml), print errors with their location",
   usage: [
-    "usage: spikelab check FILE...",
+    "usage: spikelab check [--portability] FILE...",
     "",
     "Parses and checks every model in each FILE ('-' reads standard input). Prints each problem as",
     "  file:line:col: error[CODE]: message",
     "with the source line and a caret under the spot.",
+    "--portability also reports NESTML's portability warnings (e.g. steps() needs a fixed time grid).",
     "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.",
   ].join("\n"),
   async run(args: string[], io: CliIo): Promise<number> {
-    const files = args.filter((a) => a !== "--");
+    const portability = args.includes("--portability");
+    const files = args.filter((a) => a !== "--" && a !== "--portability");
     const unknownFlag = files.find((a) => a.startsWith("-") && a !== "-");
     if (unknownFlag !== undefined) {
       io.stderr(`spikelab check: unknown option '${unknownFlag}'\n\n${checkCommand.usage}`);
@@ -84,7 +82,7 @@ export const checkCommand: CliCommand = {
     let errors = 0;
     let warnings = 0;
     for (const { name, bytes } of inputs) {
-      const r = checkSource(bytes, name, io);
+      const r = checkSource(bytes, name, io, { portability });
       errors += r.errors;
       warnings += r.warnings;
       if (r.errors === 0) io.stdout(`${name}: ok (${r.models} model${r.models === 1 ? "" : "s"}${r.warnings ? `, ${plural(r.warnings, "warning")}` : ""})`);

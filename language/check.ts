@@ -26,7 +26,15 @@ export interface CheckOptions {
   readonly partialModels?: ReadonlySet<ModelDecl>;
   /** The source text, so messages can quote sub-expressions. */
   readonly source?: string;
+  /**
+   * Also report NESTML's portability lints (PORTABILITY_CODES, e.g. `steps()` ties a model to a fixed
+   * time grid). Off by default: Spikelab always simulates on a fixed grid, so for its users they are noise.
+   */
+  readonly portability?: boolean;
 }
+
+/** Warnings about portability to other (variable-step) simulators, reported only on request. */
+export const PORTABILITY_CODES: ReadonlySet<string> = new Set(["FIXED_TIMESTEP"]);
 
 /** Deeper syntax trees are rejected before checking, so no stage recurses into a stack overflow. */
 export const MAX_TREE_DEPTH = 400;
@@ -65,7 +73,8 @@ export function check(file: SourceFile, options: CheckOptions = {}): CheckResult
       report.diagnostics.push(...own);
     }
   }
-  return { diagnostics: sortDiagnostics(report.diagnostics), symbols: { models } };
+  const diagnostics = options.portability ? report.diagnostics : report.diagnostics.filter((d) => !PORTABILITY_CODES.has(d.code));
+  return { diagnostics: sortDiagnostics(diagnostics), symbols: { models } };
 }
 
 /** Codes that a model with syntax errors may produce only because the parser dropped a line. */
@@ -104,7 +113,11 @@ export interface ParseModelsResult extends CheckResult {
   readonly source: string;
 }
 
-export function parseModels(source: string | Uint8Array, fileName = "<input>"): ParseModelsResult {
+export function parseModels(
+  source: string | Uint8Array,
+  fileName = "<input>",
+  options: Pick<CheckOptions, "portability"> = {},
+): ParseModelsResult {
   const parsed = parse(source, fileName);
   const errors = parsed.diagnostics.filter((d) => d.severity === "error");
   const partial = new Set<ModelDecl>();
@@ -113,7 +126,7 @@ export function parseModels(source: string | Uint8Array, fileName = "<input>"): 
     const b = m.range.end.offset;
     if (errors.some((d) => d.range.start.offset >= a && d.range.start.offset <= b)) partial.add(m);
   }
-  const checked = check(parsed.file, { partialModels: partial, source: parsed.source });
+  const checked = check(parsed.file, { partialModels: partial, source: parsed.source, portability: options.portability });
   return {
     file: parsed.file,
     source: parsed.source,

@@ -54,7 +54,8 @@ describe("check fixtures", () => {
       const source = readFileSync(join(invalidDir, file), "utf8");
       const want = expectations(source);
       expect(want.errors.size + want.warnings.size, "fixture declares its expectations").toBeGreaterThan(0);
-      const { diagnostics } = parseModels(source, file);
+      // Portability lints on: the FIXED_TIMESTEP fixtures are about them.
+      const { diagnostics } = parseModels(source, file, { portability: true });
       const errors = tally(diagnostics, "error");
       expect(Object.fromEntries(errors), show(diagnostics, source)).toEqual(Object.fromEntries(want.errors));
       const warnings = tally(diagnostics, "warning");
@@ -70,7 +71,8 @@ describe("check fixtures", () => {
   for (const file of valid) {
     it(`valid/${file} checks with 0 errors`, () => {
       const source = readFileSync(join(validDir, file), "utf8");
-      const { diagnostics } = parseModels(source, file);
+      // Portability lints on: the FIXED_TIMESTEP fixtures are about them.
+      const { diagnostics } = parseModels(source, file, { portability: true });
       const errors = diagnostics.filter((d) => d.severity === "error");
       expect(errors, show(errors, source)).toEqual([]);
       const code = file.replace(/\.spk$/, "");
@@ -78,4 +80,14 @@ describe("check fixtures", () => {
       expect(sameCode, show(sameCode, source)).toEqual([]);
     });
   }
+});
+
+describe("portability lints", () => {
+  const source = "model m:\n    parameters:\n        t_ref ms = 2 ms\n    internals:\n        n integer = steps(t_ref)\n";
+  it("are off by default (Spikelab always runs on a fixed grid)", () => {
+    expect(parseModels(source, "m.spk").diagnostics.map((d) => d.code)).not.toContain("FIXED_TIMESTEP");
+  });
+  it("are reported on request", () => {
+    expect(parseModels(source, "m.spk", { portability: true }).diagnostics.map((d) => d.code)).toContain("FIXED_TIMESTEP");
+  });
 });

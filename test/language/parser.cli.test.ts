@@ -71,7 +71,7 @@ describe("spikelab dispatcher", () => {
   });
 
   it("prints a command's usage with --help or help NAME", async () => {
-    expect((await run("check", "--help")).out).toMatch(/^usage: spikelab check FILE\.\.\./);
+    expect((await run("check", "--help")).out).toMatch(/^usage: spikelab check \[--portability\] FILE\.\.\./);
     const h = await run("help", "check");
     expect(h.code).toBe(0);
     expect(h.out).toMatch(/Exit status: 0/);
