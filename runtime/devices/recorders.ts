@@ -122,9 +122,24 @@ export class SpikeRecorderBlock extends RecorderBlock<RecorderParams> {
   protected override read(i: number, name: string): unknown {
     const c = this.events[i];
     if (name === "n_events") return c.length;
-    if (name === "events") return { senders: c.ints[0].slice(0, c.length), times: c.floats[0].slice(0, c.length) };
+    if (name === "events") return sortedEvents(c.ints[0].subarray(0, c.length), c.floats[0].subarray(0, c.length));
     return super.read(i, name);
   }
+}
+
+/**
+ * Events in canonical order: by time, then sender. Delivery order depends on how a run was cut into
+ * `simulate` calls (a partial slice gathers early); this order does not.
+ */
+function sortedEvents(senders: Int32Array, times: Float64Array): { senders: Int32Array; times: Float64Array } {
+  let sorted = true;
+  for (let e = 1; e < senders.length && sorted; e++) {
+    if (times[e] < times[e - 1] || (times[e] === times[e - 1] && senders[e] < senders[e - 1])) sorted = false;
+  }
+  if (sorted) return { senders: senders.slice(), times: times.slice() };
+  const order = Array.from({ length: senders.length }, (_, e) => e);
+  order.sort((a, b) => times[a] - times[b] || senders[a] - senders[b] || a - b);
+  return { senders: Int32Array.from(order, (e) => senders[e]), times: Float64Array.from(order, (e) => times[e]) };
 }
 
 interface MultimeterParams extends RecorderParams {

@@ -290,11 +290,46 @@ export class StaticProjection implements Projection {
     const guide = table.guide;
     const shift = table.guideShift;
     const off = table.offset;
+    // Two interleaved streams (even/odd connections of the row): two independent dependency chains
+    // keep the CPU busier than one (~10% in V8 microbenchmarks). Streams come from the generator.
+    const rng2 = rng.partner();
     let s0 = rng.s0;
     let s1 = rng.s1;
     let s2 = rng.s2;
     let s3 = rng.s3;
-    for (let k = start; k < end; k++) {
+    let q0 = rng2.s0;
+    let q1 = rng2.s1;
+    let q2 = rng2.s2;
+    let q3 = rng2.s3;
+    let k = start;
+    for (; k + 1 < end; k += 2) {
+      const x = Math.imul(s1, 5);
+      const r = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      const y = Math.imul(q1, 5);
+      const u = Math.imul((y << 7) | (y >>> 25), 9) >>> 0;
+      const v = q1 << 9;
+      q2 ^= q0;
+      q3 ^= q1;
+      q1 ^= q2;
+      q0 ^= q3;
+      q2 ^= v;
+      q3 = (q3 << 11) | (q3 >>> 21);
+      let j = guide[r >>> shift];
+      while (r >= thr[j]) j++;
+      let i2 = guide[u >>> shift];
+      while (u >= thr[i2]) i2++;
+      // Branch-free: adding w·0 costs less than a mispredicted test for "no spike".
+      ring[base + tg[k]] += w * (off + j);
+      ring[base + tg[k + 1]] += w * (off + i2);
+    }
+    if (k < end) {
       const x = Math.imul(s1, 5);
       const r = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
       const t = s1 << 9;
@@ -306,13 +341,16 @@ export class StaticProjection implements Projection {
       s3 = (s3 << 11) | (s3 >>> 21);
       let j = guide[r >>> shift];
       while (r >= thr[j]) j++;
-      // Branch-free: adding w·0 costs less than a mispredicted test for "no spike".
       ring[base + tg[k]] += w * (off + j);
     }
     rng.s0 = s0;
     rng.s1 = s1;
     rng.s2 = s2;
     rng.s3 = s3;
+    rng2.s0 = q0;
+    rng2.s1 = q1;
+    rng2.s2 = q2;
+    rng2.s3 = q3;
   }
 
   /** One connection `k` carrying `multiplicity` spikes emitted in `step` (slow path). */

@@ -38,9 +38,14 @@ export class Xoshiro128 implements RandomSource {
   s3 = 0;
   private cachedNormal = 0;
   private hasCachedNormal = false;
+  private partnerStream: Xoshiro128 | null = null;
+  private readonly seed: number;
+  private readonly label: string;
 
   /** A stream for `seed` (any finite integer) and a stream `label` ("connect#3", "poisson:12", ...). */
   constructor(seed: number, label = "") {
+    this.seed = seed;
+    this.label = label;
     const lo = seed >>> 0;
     const hi = Math.floor(seed / 4294967296) >>> 0;
     let x = splitmix32(lo ^ splitmix32(hi ^ hashLabel(label)));
@@ -51,6 +56,12 @@ export class Xoshiro128 implements RandomSource {
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
     // Discard a few outputs so nearby seeds decorrelate fully.
     for (let i = 0; i < 8; i++) this.uint32();
+  }
+
+  /** A second, independent stream tied to this one (for hot loops that interleave two streams). */
+  partner(): Xoshiro128 {
+    if (this.partnerStream === null) this.partnerStream = new Xoshiro128(this.seed, `${this.label}#partner`);
+    return this.partnerStream;
   }
 
   uint32(): number {
