@@ -15,7 +15,7 @@ import {
   type VariableSymbol,
 } from "./symbols.js";
 import { ERROR, typeFromTypeExpr, unitType, VOID, type Type } from "./types.js";
-import { allUnitNames } from "../units/registry.js";
+import { unitNamesForSuggestions } from "../units/registry.js";
 
 const SINGLE_BLOCKS = ["state", "parameters", "internals", "equations", "input", "output", "update"] as const;
 export const SETTINGS_BLOCK_NAMES = new Set(["eprop", "flush"]);
@@ -26,7 +26,7 @@ export function resolveType(t: TypeExpr, report: Reporter): Type {
   const type = typeFromTypeExpr(t, problems);
   for (const p of problems) {
     if (p.code === "UNKNOWN_UNIT") {
-      const guess = closestName(p.name ?? "", allUnitNames());
+      const guess = closestName(p.name ?? "", unitNamesForSuggestions());
       report.error(
         "UNKNOWN_UNIT",
         p.node,

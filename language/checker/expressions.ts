@@ -12,7 +12,7 @@ import {
 import { resolveType } from "../binder/bind.js";
 import { divideUnits, isDimensionless, multiplyUnits, powerUnit, sameDimension } from "../units/dimension.js";
 import { formatUnit, unitExprText } from "../units/format.js";
-import { lookupUnit, allUnitNames } from "../units/registry.js";
+import { lookupUnit, unitNamesForSuggestions } from "../units/registry.js";
 import { evaluateUnitExpr, type UnitProblem } from "../units/unit-expr.js";
 import { checkCall } from "./calls.js";
 import { constantExponent, evaluateConstant } from "./constant.js";
@@ -115,7 +115,7 @@ export class ExpressionChecker {
 
   reportUnitProblem(p: UnitProblem): void {
     if (p.code === "UNKNOWN_UNIT") {
-      const guess = closestName(p.name ?? "", allUnitNames());
+      const guess = closestName(p.name ?? "", unitNamesForSuggestions());
       this.report.error("UNKNOWN_UNIT", p.node, `unknown unit '${p.name}'` + (guess ? ` (did you mean '${guess}'?)` : ""));
     } else {
       this.report.error("BAD_UNIT_NUMERATOR", p.node, `a unit can only have 1 as numerator`);

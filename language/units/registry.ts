@@ -92,3 +92,16 @@ export function isUnitName(name: string): boolean {
 export function allUnitNames(): IterableIterator<string> {
   return table.keys();
 }
+
+/**
+ * Units neuron models use, offered first when a typo matches several names equally well: `mv` is
+ * far more likely mV than MV (megavolt), `pa` pA rather than Pa (pascal), `pf` pF rather than PF.
+ */
+const COMMON_UNITS = ["mV", "ms", "pA", "nA", "pF", "nS", "uS", "mS", "Hz", "GOhm", "MOhm", "s", "V", "A", "F", "S", "Ohm", "mmol"];
+
+/** Unit names in suggestion order: the common neuroscience units, then every other known unit. */
+export function unitNamesForSuggestions(): string[] {
+  const common = COMMON_UNITS.filter((u) => table.has(u));
+  const seen = new Set(common);
+  return [...common, ...[...table.keys()].filter((u) => !seen.has(u))];
+}
