@@ -61,7 +61,9 @@ export function exceptionError(error: unknown, cellName = "cell"): JupyterError 
     .filter((l) => /^\s+at /.test(l))
     .filter((l) => !/node:internal|node:vm|tslab[\\/]dist|[\\/]dist[\\/]kernel[\\/]/.test(l))
     // Positions there are in the JavaScript tslab generated, not in the cell: name the cell only.
-    .map((l) => l.replace(/evalmachine\.<anonymous>:\d+:\d+/g, cellName));
+    .map((l) => l.replace(/evalmachine\.<anonymous>:\d+:\d+/g, cellName))
+    // Without positions, the statement's frame and tslab's wrapper frame read alike: show one.
+    .filter((l, i, all) => i === 0 || l !== all[i - 1]);
   return { ename: name, evalue: error.message, traceback: [headline, ...frames] };
 }
 
