@@ -1,11 +1,13 @@
 /**
  * The front end's entry point: source (text or bytes) -> `SourceFile` AST + syntax diagnostics.
- * Never throws for bad input; every problem is a located `Diagnostic`.
+ * Never throws for bad model text; every problem is a located `Diagnostic`. Only API misuse (a source
+ * that is neither a string nor bytes, a non-string file name) throws, as a typed `InvalidParameterError`.
  */
 import { EOF, type IRecognitionException, type IToken } from "chevrotain";
 import type { ModelDecl, Range, SourceFile } from "./ast.js";
 import { makeDiagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { MAX_SYNTAX_ERRORS, spikelabParser } from "./parser/parser.js";
+import { InvalidParameterError } from "../runtime/errors.js";
 import { decodeSource } from "./scanner/source-text.js";
 import { docCommentAbove, scan, tokenRange } from "./scanner/scan.js";
 import { Dedent, Indent, ModelKw, Newline } from "./scanner/tokens.js";
@@ -33,6 +35,7 @@ export const FRONT_END_CODES: Readonly<Record<string, string>> = {
 const origin = { line: 1, column: 1, offset: 0 };
 
 export function parse(source: string | Uint8Array, fileName = "<input>"): ParseResult {
+  checkArguments(source, fileName);
   const decoded = decodeSource(source, fileName);
   if (!decoded.ok) {
     return { file: emptyFile(fileName), diagnostics: [decoded.diagnostic], source: decoded.text };
@@ -164,4 +167,20 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
     if (d.severity === "error") linesWithErrors.add(line);
     return true;
   });
+}
+
+/** API misuse is the caller's bug, not the model's: a typed error naming the argument (as the runtime does). */
+function checkArguments(source: unknown, fileName: unknown): void {
+  if (typeof source !== "string" && !(source instanceof Uint8Array)) {
+    throw new InvalidParameterError(`source: model source must be a string or UTF-8 bytes (Uint8Array), got ${describeValue(source)}`, "source");
+  }
+  if (typeof fileName !== "string") {
+    throw new InvalidParameterError(`fileName: must be a string, got ${describeValue(fileName)}`, "fileName");
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? `an object (${Object.prototype.toString.call(value).slice(8, -1)})` : typeof value;
 }
