@@ -10,7 +10,7 @@
  *   error travels up to the enclosing line-level rule.
  * - After `maxErrors` errors the rest of the input is skipped.
  */
-import { EmbeddedActionsParser, EOF, isRecognitionException, type IToken } from "chevrotain";
+import { EmbeddedActionsParser, EOF, isRecognitionException, type IRecognitionException, type IToken } from "chevrotain";
 import * as T from "../scanner/tokens.js";
 import { offender } from "./messages.js";
 
@@ -107,13 +107,22 @@ function skipBrokenConstruct(parser: RecoveringParser, startIdx: number): void {
   }
 }
 
-/** A broken `name:` block whose name is a typo of a block keyword (`paramters:`) gets a hint. */
+/**
+ * A broken `name:` block whose name is a typo of a block keyword (`updat:`) is reported at that name:
+ * the lines below it are fine `update` statements, so an error pointing into them misleads.
+ */
 function hintMisspelledBlock(parser: RecoveringParser, startIdx: number): void {
   const nameTok = parser.input[startIdx + 1];
   if (nameTok === undefined || nameTok.tokenType !== T.Name || parser.errors.length === 0) return;
   const suggestion = closestBlockKeyword(nameTok.image);
   if (suggestion !== undefined) {
-    parser.hints.push({ errorIndex: parser.errors.length - 1, hint: `'${nameTok.image}' is not a block; did you mean '${suggestion}'?` });
+    const index = parser.errors.length - 1;
+    const err = parser.errors[index] as unknown as IRecognitionException & { offendingToken?: IToken; previousToken?: IToken };
+    err.message = `'${nameTok.image}' is not a block; did you mean '${suggestion}'?`;
+    err.token = nameTok;
+    err.offendingToken = undefined;
+    err.previousToken = undefined;
+    parser.hints.push({ errorIndex: index, hint: `the lines of '${nameTok.image}:' were skipped; rename it to '${suggestion}:'` });
   }
 }
 

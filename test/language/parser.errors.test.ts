@@ -50,7 +50,7 @@ describe("syntax errors", () => {
       "16:22 expected ':' after 'mV', found end of line",
       "19:11 unexpected '==' after 'x'",
       "20:22 expected ')' after 'spikes', found 'priority'",
-      "23:11 expected '=' or ':' after 'a', found 'real'",
+      "22:5 'paramters' is not a block; did you mean 'parameters'?",
       "25:24 expected ':' after 'mV', found end of line",
     ]);
   });
@@ -101,7 +101,8 @@ describe("syntax errors", () => {
     ["model :\n    state:\n        x real\n", "1:7 expected a name after 'model', found ':'"],
     ["model m:\nstate:\n", "1:9 expected an indented block after ':'"],
     ["model m:\n    state:\n    parameters:\n        x real\n", "2:11 expected an indented block after ':'"],
-    ["model m:\n    stat:\n        x real = 1\n", "3:11 expected '=' or ':' after 'x', found 'real'"],
+    ["model m:\n    stat:\n        x real = 1\n", "2:5 'stat' is not a block; did you mean 'state'?"],
+    ["model m:\n    foo:\n        x real = 1\n", "3:11 expected '=' or ':' after 'x', found 'real'"],
     ["model m:\n    update:\n        x = 1\n            y = 2\n", "4:13 unexpected indentation"],
     ["model m:\n    update:\n        for i in 1 ... :\n            x = 1\n", "3:24 expected an expression after '...', found ':'"],
     ["model m:\n    update:\n        x = f(1,)\n", "3:17 expected an argument after ',', found ')'"],
@@ -114,12 +115,15 @@ describe("syntax errors", () => {
     expect(errors(source)[0]).toBe(expected);
   });
 
-  it("hints at the block keyword a broken 'name:' block probably meant", () => {
+  it("reports a broken 'name:' block at its misspelled name, with the block keyword it probably meant", () => {
+    // QA: the error used to point at the (correct) first body line, e.g. `integrate_odes()`.
     const r = parse("model m:\n    equation:\n        V_m' = -V_m / tau\n    Update:\n        integrate_odes()\n", "e.spk");
-    expect(r.diagnostics.map((d) => [d.range.start.line, d.hint])).toEqual([
-      [3, "'equation' is not a block; did you mean 'equations'?"],
-      [5, "'Update' is not a block; did you mean 'update'?"],
+    expect(r.diagnostics.map((d) => [`${d.range.start.line}:${d.range.start.column}-${d.range.end.column}`, d.message, d.hint])).toEqual([
+      ["2:5-13", "'equation' is not a block; did you mean 'equations'?", "the lines of 'equation:' were skipped; rename it to 'equations:'"],
+      ["4:5-11", "'Update' is not a block; did you mean 'update'?", "the lines of 'Update:' were skipped; rename it to 'update:'"],
     ]);
+    const u = parse("model m:\n    state:\n        V real = 0\n    updat:\n        V += 1\n        integrate_odes()\n", "u.spk");
+    expect(u.diagnostics.map((d) => `${d.range.start.line}:${d.range.start.column} ${d.message}`)).toEqual(["4:5 'updat' is not a block; did you mean 'update'?"]);
     // A well-formed settings block with an unknown name is left to the checker (no syntax error).
     expect(parse("model m:\n    epropp:\n        kappa = 0.9\n", "e.spk").diagnostics).toEqual([]);
   });
