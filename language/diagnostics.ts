@@ -59,9 +59,10 @@ export function formatDiagnostic(d: Diagnostic, source?: string): string {
       const start = Math.max(1, d.range.start.column);
       const sameLine = d.range.end.line === d.range.start.line;
       const width = sameLine ? Math.max(1, d.range.end.column - start) : Math.max(1, lineText.length - start + 1);
+      const shown = snippetWindow(lineText.replace(/\t/g, " "), start, Math.min(width, Math.max(1, lineText.length - start + 1)));
       out.push(`${pad} |`);
-      out.push(`${gutter} | ${lineText.replace(/\t/g, " ")}`);
-      out.push(`${pad} | ${" ".repeat(start - 1)}${"^".repeat(Math.min(width, Math.max(1, lineText.length - start + 1)))}`);
+      out.push(`${gutter} | ${shown.text}`);
+      out.push(`${pad} | ${" ".repeat(shown.caretColumn - 1)}${"^".repeat(shown.caretWidth)}`);
     }
   }
   if (d.hint) out.push(`  = hint: ${d.hint}`);
@@ -72,6 +73,21 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], sources: R
   return sortDiagnostics(diagnostics)
     .map((d) => formatDiagnostic(d, typeof sources === "string" ? sources : sources.get(d.file)))
     .join("\n\n");
+}
+
+/** Lines longer than this are shown as a window around the spot, so the caret stays on screen. */
+export const MAX_SNIPPET_WIDTH = 120;
+const SNIPPET_CONTEXT_BEFORE = 40;
+
+function snippetWindow(line: string, column: number, width: number): { text: string; caretColumn: number; caretWidth: number } {
+  if (line.length <= MAX_SNIPPET_WIDTH) return { text: line, caretColumn: column, caretWidth: width };
+  const from = Math.max(0, Math.min(column - 1 - SNIPPET_CONTEXT_BEFORE, line.length - MAX_SNIPPET_WIDTH));
+  const to = Math.min(line.length, from + MAX_SNIPPET_WIDTH);
+  const before = from > 0 ? "…" : "";
+  const after = to < line.length ? "…" : "";
+  const caretColumn = column - from + before.length;
+  const caretWidth = Math.max(1, Math.min(width, to - (column - 1)));
+  return { text: before + line.slice(from, to) + after, caretColumn, caretWidth };
 }
 
 function sourceLine(source: string, line: number): string | undefined {
