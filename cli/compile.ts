@@ -43,9 +43,17 @@ export async function runCompile(args: string[], io: CliIo): Promise<number> {
   let emit = "ts";
   for (let k = 0; k < args.length; k++) {
     const a = args[k]!;
-    if (a === "--model") model = args[++k];
-    else if (a.startsWith("--model=")) model = a.slice(8);
-    else if (a === "--emit") emit = args[++k] ?? "";
+    if (a === "--model" || a === "--emit") {
+      // A missing value is its own usage error (it used to surface as "no FILE given").
+      const value = args[k + 1];
+      if (value === undefined || value.startsWith("-")) {
+        io.stderr(`spikelab compile: ${a} needs a value (${a === "--emit" ? "ts or js" : "a model name"})\n\n${USAGE}`);
+        return EXIT_USAGE;
+      }
+      k++;
+      if (a === "--model") model = value;
+      else emit = value;
+    } else if (a.startsWith("--model=")) model = a.slice(8);
     else if (a.startsWith("--emit=")) emit = a.slice(7);
     else if (a.startsWith("-")) {
       io.stderr(`spikelab compile: unknown option '${a}'\n\n${USAGE}`);
@@ -77,7 +85,8 @@ export async function runCompile(args: string[], io: CliIo): Promise<number> {
     return EXIT_ERRORS;
   }
   const result = compileModels(decoded.text, file);
-  for (const d of result.diagnostics) io.stderr(formatDiagnostic(d, decoded.text));
+  // One blank line between diagnostics, as `spikelab check` prints them.
+  for (const d of result.diagnostics) io.stderr(formatDiagnostic(d, decoded.text) + "\n\n");
   if (result.diagnostics.some((d) => d.severity === "error")) return EXIT_ERRORS;
   const selected = model === undefined ? result.models : result.models.filter((m) => m.name === model);
   if (model !== undefined && selected.length === 0) {
