@@ -435,7 +435,11 @@ export class ExpressionChecker {
       if (hasDimension(target) && hasDimension(value)) {
         const named = formatUnit(divideUnits(unitOfType(target)!, unitOfType(value)!));
         const paren = (u: string) => (/[*/]/.test(u) ? `(${u})` : u);
-        const factor = /[*/]/.test(named) ? `${paren(typeToString(target))}/${paren(typeToString(value))}` : named;
+        // A value in 1/X (a NESTML spike port is 1/s) needs X times the target: `spikes * mV * s`.
+        const perUnit = /^1\/([A-Za-z]+)$/.exec(typeToString(value));
+        const factor = !/[*/]/.test(named) ? named
+          : perUnit ? `${paren(typeToString(target))}*${perUnit[1]}`
+          : `${paren(typeToString(target))}/${paren(typeToString(value))}`;
         this.report.error(code, at, `cannot assign a value in ${typeToString(value)} to ${describeTarget} (${typeToString(target)})`, `multiply the value by a quantity in ${factor} to get ${typeToString(target)}`);
         return false;
       }

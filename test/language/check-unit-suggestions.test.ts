@@ -24,3 +24,21 @@ describe("did-you-mean for unknown units", () => {
     ]);
   });
 });
+
+describe("the unit hint of a mismatched assignment", () => {
+  const hints = (source: string) =>
+    parseModels(source, "t.spk").diagnostics.filter((d) => d.code === "UNIT_MISMATCH").map((d) => `${d.message} | ${d.hint}`);
+
+  it("names X times the target for a value in 1/X (NESTML's untyped spike port is 1/s: spikes * mV * s)", () => {
+    // QA: the hint read "multiply the value by a quantity in mV/(1/s)".
+    const src = "model t_neuron:\n    state:\n        V_m mV = 0 mV\n    input:\n        spikes <- spike\n    update:\n        V_m += spikes\n";
+    expect(hints(src)).toEqual(["cannot assign a value in 1/s to 'V_m' (mV) | multiply the value by a quantity in mV*s to get mV"]);
+    const fixed = src.replace("V_m += spikes", "V_m += spikes * mV * s");
+    expect(parseModels(fixed, "t.spk").diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  });
+
+  it("keeps the named factor when there is one", () => {
+    const src = "model t_neuron:\n    state:\n        V_m mV = 1 pA\n";
+    expect(hints(src)).toEqual(["cannot assign a value in pA to 'V_m' (mV) | multiply the value by a quantity in GOhm to get mV"]);
+  });
+});
