@@ -364,12 +364,13 @@ export class Simulator {
 
     // Routing per target block, checked before drawing anything (e-prop connections route themselves).
     const special = se.model?.isEprop ? "eprop" : se.base === LEARNING_SIGNAL_CONNECTION ? "learning_signal" : null;
-    const routings = new Map<Block, Routing>();
-    for (const tg of special === null ? postGroups : []) {
-      for (const sg of preGroups) {
-        const key = tg.block;
-        if (!routings.has(key) || tg.block.kind === "recorder") routings.set(key, this.routingFor(sg.block, tg.block, se, receptor, values.weight));
-      }
+    // One routing per (source block, target block): a current generator and a neuron reach the same
+    // target through different ports.
+    const routings = new Map<string, Routing>();
+    if (special === null) {
+      postGroups.forEach((tg, gt) =>
+        preGroups.forEach((sg, gs) => routings.set(`${gs}:${gt}`, this.routingFor(sg.block, tg.block, se, receptor, values.weight))),
+      );
     }
     if (se.model !== null && se.model.isEprop === false && kindsPost.has("spike_recorder")) {
       // plastic synapses into recorders behave as static ones (NEST would refuse; be lenient)
@@ -468,7 +469,7 @@ export class Simulator {
         };
         const w = typeof weights === "number" ? weights : pick(weights);
         const d = typeof delaySteps === "number" ? delaySteps : pick(delaySteps);
-        projections.push(this.makeProjection(src, tgt, se, receptor, routings.get(tgt)!, csr.rowStart, csr.sortedTargets, w, d, extra, pick, weightRecorder));
+        projections.push(this.makeProjection(src, tgt, se, receptor, routings.get(`${gs}:${gt}`)!, csr.rowStart, csr.sortedTargets, w, d, extra, pick, weightRecorder));
       }
     }
     // Commit.
