@@ -60,31 +60,45 @@ function modelsDirectory(): string | undefined {
   return undefined;
 }
 
-/** The bundled models, compiled once per process (files that fail are reported when asked for). */
+const compiledFiles = new Set<string>();
+const bundledMap = new Map<string, CompiledModel>();
+
+/** Compiles one bundled file once; its models join the bundled table, its errors are kept. */
+function compileBundledFile(dir: string, file: string): void {
+  if (compiledFiles.has(file)) return;
+  compiledFiles.add(file);
+  const source = readFileSync(dir + file, "utf8");
+  try {
+    const result = getModelCompiler()(source, file);
+    if (hasErrors(result.diagnostics)) {
+      bundledErrors.push(formatDiagnostics(result.diagnostics, new Map([[file, source]])));
+      return;
+    }
+    for (const m of result.models) bundledMap.set(m.name, m);
+  } catch (e) {
+    bundledErrors.push(`${file}: ${(e as Error).message}`);
+  }
+}
+
+/** A bundled model by name: compiles `<name>.spk` first (the convention), the other files only if needed. */
+function bundledModel(name: string): CompiledModel | undefined {
+  const hit = bundledMap.get(name);
+  if (hit !== undefined || bundled !== null) return hit;
+  const dir = modelsDirectory();
+  if (dir === undefined) return undefined;
+  if (existsSync(`${dir}${name}.spk`)) compileBundledFile(dir, `${name}.spk`);
+  return bundledMap.get(name) ?? bundledModels().get(name);
+}
+
+/** All bundled models, compiled once per process (files that fail are reported when asked for). */
 export function bundledModels(): Map<string, CompiledModel> {
   if (bundled !== null) return bundled;
-  const compile = getModelCompiler();
-  const map = new Map<string, CompiledModel>();
   const dir = modelsDirectory();
-  const errors: string[] = [];
   if (dir !== undefined) {
-    for (const file of readdirSync(dir).filter((f) => f.endsWith(".spk")).sort()) {
-      const source = readFileSync(dir + file, "utf8");
-      try {
-        const result = compile(source, file);
-        if (hasErrors(result.diagnostics)) {
-          errors.push(formatDiagnostics(result.diagnostics, new Map([[file, source]])));
-          continue;
-        }
-        for (const m of result.models) map.set(m.name, m);
-      } catch (e) {
-        errors.push(`${file}: ${(e as Error).message}`);
-      }
-    }
+    for (const file of readdirSync(dir).filter((f) => f.endsWith(".spk")).sort()) compileBundledFile(dir, file);
   }
-  bundled = map;
-  bundledErrors = errors;
-  return map;
+  bundled = bundledMap;
+  return bundled;
 }
 
 export function bundledModelErrors(): readonly string[] {
@@ -96,11 +110,13 @@ export function bundledModelErrors(): readonly string[] {
 export function resetBundledModels(): void {
   bundled = null;
   bundledErrors = [];
+  compiledFiles.clear();
+  bundledMap.clear();
 }
 
 /** A compiled model by name from the global tables (installed first, then bundled). */
 export function globalCompiledModel(name: string): CompiledModel | undefined {
-  return installed.get(name) ?? bundledModels().get(name);
+  return installed.get(name) ?? bundledModel(name);
 }
 
 /** Every globally known name (installed, bundled, native). */
@@ -113,13 +129,17 @@ export function globalModelNames(): string[] {
 export function baseEntry(name: string, local?: ReadonlyMap<string, CompiledModel>): ModelEntry | undefined {
   // The native static synapse is the same model as static_synapse.spk, on the fast path.
   if (name === "static_synapse" && !local?.has(name)) return { kind: "synapse", name, base: name, model: null, defaults: {} };
-  const compiled = local?.get(name) ?? globalCompiledModel(name);
-  if (compiled !== undefined) {
-    return compiled.kind === "neuron"
-      ? { kind: "neuron", name, base: name, model: compiled, defaults: {} }
-      : { kind: "synapse", name, base: name, model: compiled, defaults: {} };
-  }
+  const own = local?.get(name) ?? installed.get(name);
+  if (own !== undefined) return entryOf(name, own);
+  // Native names before bundled files, so device lookups never compile anything.
   if ((DEVICE_MODELS as readonly string[]).includes(name)) return { kind: "device", name, base: name as DeviceModelName, defaults: {} };
   if ((NATIVE_SYNAPSES as readonly string[]).includes(name)) return { kind: "synapse", name, base: name, model: null, defaults: {} };
-  return undefined;
+  const compiled = bundledModel(name);
+  return compiled === undefined ? undefined : entryOf(name, compiled);
+}
+
+function entryOf(name: string, compiled: CompiledModel): ModelEntry {
+  return compiled.kind === "neuron"
+    ? { kind: "neuron", name, base: name, model: compiled, defaults: {} }
+    : { kind: "synapse", name, base: name, model: compiled, defaults: {} };
 }
