@@ -18,7 +18,7 @@ import { tokenRange } from "../scanner/scan.js";
 import * as T from "../scanner/tokens.js";
 import { errorMessages, offender } from "./messages.js";
 import { binary, buildBinaryTree, emptyRange, span, toFraction, unquote } from "./nodes.js";
-import { installLineRecovery } from "./recovery.js";
+import { installLineRecovery, keepIndentationBalancedInRepetitions } from "./recovery.js";
 
 /** After this many syntax errors the parser gives up on the rest of the file. */
 export const MAX_SYNTAX_ERRORS = 100;
@@ -57,6 +57,7 @@ export class SpikelabParser extends EmbeddedActionsParser {
       skipValidations: options.validate !== true,
     });
     this.performSelfAnalysis();
+    keepIndentationBalancedInRepetitions(this);
   }
 
   // ------------------------------------------------------------------------------------------

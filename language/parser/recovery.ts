@@ -75,6 +75,22 @@ export function installLineRecovery(prototype: object, lineLevelRules: ReadonlyS
 }
 
 /**
+ * Chevrotain's in-repetition recovery skips tokens until the next iteration can start; when the first
+ * skipped token is an Indent (a line indented deeper than its block), its matching Dedent stays in
+ * the input and later closes the enclosing block, so every block after it fell out of the model
+ * ("unexpected 'state'; expected 'model NAME:'"). Leave that case to the line-level recovery, which
+ * skips the over-indented lines with their Dedent.
+ */
+export function keepIndentationBalancedInRepetitions(parser: object): void {
+  const p = parser as { attemptInRepetitionRecovery: (...args: unknown[]) => void; LA(howMuch: number): IToken };
+  const base = p.attemptInRepetitionRecovery;
+  p.attemptInRepetitionRecovery = function (this: typeof p, ...args: unknown[]) {
+    if (this.LA(1).tokenType === T.Indent) return;
+    base.apply(this, args);
+  };
+}
+
+/**
  * Skips the rest of a broken line-level construct that started after token `startIdx`: the rest of
  * its logical line, any indented block it had opened, and the indented block hanging from the
  * line (e.g. the body of an `if` whose header is broken, plus its `elif`/`else` parts).
