@@ -102,7 +102,36 @@ export function parse(source: string | Uint8Array, fileName = "<input>"): ParseR
   if (withDocs.length === 0 && diagnostics.length === 0) {
     diagnostics.push(makeDiagnostic("EMPTY_FILE", "file contains no model", fileName, { start: origin, end: origin }, "error", "a model file starts with `model NAME:`"));
   }
-  return { file, diagnostics: dedupe(diagnostics), source: text };
+  return { file, diagnostics: dedupe(diagnostics).map((d) => withHabitHint(d, text)), source: text };
+}
+
+/** Habits from C, Java and Python that the grammar rejects, and what to write instead. */
+const HABITS: readonly { readonly pattern: RegExp; readonly hint: string }[] = [
+  { pattern: /&&/, hint: "write 'and' (conditions use and, or, not)" },
+  { pattern: /\|\|/, hint: "write 'or' (conditions use and, or, not)" },
+  { pattern: /(^|[^!<>=])!(?!=)/, hint: "write 'not' (conditions use and, or, not)" },
+  { pattern: /\/\//, hint: "comments start with '#'" },
+  { pattern: /\belse\s+if\b/, hint: "write 'elif'" },
+  { pattern: /\+\+|--(?=\s*($|#))/, hint: "write 'x += 1' (there is no ++ or --)" },
+];
+
+/**
+ * A syntax error on a line with one of these habits gets the replacement as its hint, unless the
+ * parser already had a more specific one. The pattern must occur at or just before the error.
+ */
+function withHabitHint(d: Diagnostic, text: string): Diagnostic {
+  if (d.hint !== undefined || (d.code !== "SYNTAX_ERROR" && d.code !== "LEXER_ERROR")) return d;
+  const lineStart = d.range.start.offset - (d.range.start.column - 1);
+  const lineEnd = text.indexOf("\n", lineStart);
+  const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+  const codePart = line.replace(/#.*$/, "");
+  const upToError = codePart.slice(0, d.range.start.column + 1);
+  for (const habit of HABITS) {
+    const m = habit.pattern.exec(upToError);
+    // The habit must be near the error (within a few characters before it), not elsewhere on the line.
+    if (m && m.index + m[0].length >= d.range.start.column - 3) return { ...d, hint: habit.hint };
+  }
+  return d;
 }
 
 function emptyFile(fileName: string): SourceFile {
