@@ -113,6 +113,7 @@ const HABITS: readonly { readonly pattern: RegExp; readonly hint: string }[] = [
   { pattern: /\/\//, hint: "comments start with '#'" },
   { pattern: /\belse\s+if\b/, hint: "write 'elif'" },
   { pattern: /\+\+|--(?=\s*($|#))/, hint: "write 'x += 1' (there is no ++ or --)" },
+  { pattern: /[{}]/, hint: "blocks are a ':' and an indented body, not braces" },
 ];
 
 /**

@@ -17,6 +17,7 @@ describe("hints for habits from other languages", () => {
     ["V_m = 0 mV // reset", "6:21 SYNTAX_ERROR | comments start with '#'"],
     ["if on:\n            V_m = 0 mV\n        else if V_m > 0 mV:\n            V_m = 1 mV", "8:14 SYNTAX_ERROR | write 'elif'"],
     ["V_m++", "6:12 SYNTAX_ERROR | write 'x += 1' (there is no ++ or --)"],
+    ["if (on) {\n            V_m = 0 mV\n        }", "6:16 SYNTAX_ERROR | blocks are a ':' and an indented body, not braces"],
   ])("%j", (line, expected) => {
     expect(first(line)).toBe(expected);
   });
