@@ -417,42 +417,93 @@ export class Simulator {
     postGroups.forEach((g, gi) => g.positions.forEach((p, j) => ((postBlockIndex[p] = gi), (postLocal[p] = g.locals[j]))));
     const nPostGroups = postGroups.length;
     const nGroups = preGroups.length * nPostGroups;
-    // One pass to count, one to distribute pairs into (source block, target block) groups.
-    const groupOf = nGroups === 1 ? null : new Int32Array(m);
-    const groupCount = new Int32Array(nGroups);
-    if (groupOf === null) groupCount[0] = m;
-    else {
-      for (let k = 0; k < m; k++) {
-        const g = preBlockIndex[pairs.pre[k]] * nPostGroups + postBlockIndex[pairs.post[k]];
-        groupOf[k] = g;
-        groupCount[g]++;
-      }
-    }
     const perConnection = typeof weights !== "number" || typeof delaySteps !== "number" || Object.values(extra).some((v) => typeof v !== "number") || special !== null;
-    const gSrc = Array.from(groupCount, (c) => new Int32Array(c));
-    const gTgt = Array.from(groupCount, (c) => new Int32Array(c));
-    const gIndex = perConnection ? Array.from(groupCount, (c) => new Int32Array(c)) : null;
-    const fill = new Int32Array(nGroups);
-    for (let k = 0; k < m; k++) {
-      const g = groupOf === null ? 0 : groupOf[k];
-      const c = fill[g]++;
-      gSrc[g][c] = preLocal[pairs.pre[k]];
-      gTgt[g][c] = postLocal[pairs.post[k]];
-      if (gIndex !== null) gIndex[g][c] = k;
+    // Per (source block, target block) group: local sources/targets (plus offsets) and where its
+    // pairs sit in generation order (an index array, or a contiguous range starting at `first`).
+    interface Group {
+      count: number;
+      src: Int32Array;
+      tgt: Int32Array;
+      srcOffset: number;
+      tgtOffset: number;
+      index: Int32Array | null;
+      first: number;
+    }
+    const groups: (Group | null)[] = new Array(nGroups).fill(null);
+    const contiguous = (g: { locals: Int32Array; positions: Int32Array }) =>
+      g.locals.every((l, j) => l === g.locals[0] + j) && g.positions.every((q, j) => q === g.positions[0] + j);
+    let postSorted = special === null && preGroups.length === 1 && contiguous(preGroups[0]) && postGroups.every(contiguous);
+    for (let k = 1; postSorted && k < m; k++) if (pairs.post[k] < pairs.post[k - 1]) postSorted = false;
+    if (postSorted) {
+      // Fast path (no copies): pairs come target by target, and every block is a contiguous run of
+      // positions, so each target block's pairs are one range of the pair arrays.
+      const lowerBound = (x: number) => {
+        let lo = 0;
+        let hi = m;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (pairs.post[mid] < x) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo;
+      };
+      postGroups.forEach((g, gt) => {
+        const lo = lowerBound(g.positions[0]);
+        const hi = lowerBound(g.positions[0] + g.positions.length);
+        groups[gt] = {
+          count: hi - lo,
+          src: pairs.pre.subarray(lo, hi),
+          tgt: pairs.post.subarray(lo, hi),
+          srcOffset: preGroups[0].locals[0] - preGroups[0].positions[0],
+          tgtOffset: g.locals[0] - g.positions[0],
+          index: null,
+          first: lo,
+        };
+      });
+    } else {
+      // One pass to count, one to distribute pairs into (source block, target block) groups.
+      const groupOf = nGroups === 1 ? null : new Int32Array(m);
+      const groupCount = new Int32Array(nGroups);
+      if (groupOf === null) groupCount[0] = m;
+      else {
+        for (let k = 0; k < m; k++) {
+          const g = preBlockIndex[pairs.pre[k]] * nPostGroups + postBlockIndex[pairs.post[k]];
+          groupOf[k] = g;
+          groupCount[g]++;
+        }
+      }
+      for (let g = 0; g < nGroups; g++) {
+        const c = groupCount[g];
+        groups[g] = { count: c, src: new Int32Array(c), tgt: new Int32Array(c), srcOffset: 0, tgtOffset: 0, index: perConnection ? new Int32Array(c) : null, first: 0 };
+      }
+      const fill = new Int32Array(nGroups);
+      for (let k = 0; k < m; k++) {
+        const gi = groupOf === null ? 0 : groupOf[k];
+        const g = groups[gi]!;
+        const c = fill[gi]++;
+        g.src[c] = preLocal[pairs.pre[k]];
+        g.tgt[c] = postLocal[pairs.post[k]];
+        if (g.index !== null) g.index[c] = k;
+      }
     }
     for (let gs = 0; gs < preGroups.length; gs++) {
       for (let gt = 0; gt < nPostGroups; gt++) {
         const gi = gs * nPostGroups + gt;
-        const count = groupCount[gi];
-        if (count === 0) continue;
+        const group = groups[gi];
+        if (group === null || group.count === 0) continue;
+        const count = group.count;
         const src = preGroups[gs].block;
         const tgt = postGroups[gt].block;
-        const srcLocal = gSrc[gi];
-        const tgtLocal = gTgt[gi];
-        const index = gIndex === null ? new Int32Array(0) : gIndex[gi];
+        const srcLocal = group.src;
+        const tgtLocal = group.tgt;
+        let index = group.index;
+        if (index === null && perConnection) {
+          index = new Int32Array(count);
+          for (let j = 0; j < count; j++) index[j] = group.first + j;
+        }
         if (special !== null) {
-          const w = typeof weights === "number" ? new Float64Array(count).fill(weights) : Float64Array.from(index, (k) => weights[k]);
-          const d = typeof delaySteps === "number" ? new Int32Array(count).fill(delaySteps) : Int32Array.from(index, (k) => delaySteps[k]);
+          const w = typeof weights === "number" ? new Float64Array(count).fill(weights) : Float64Array.from(index!, (k) => weights[k]);
+          const d = typeof delaySteps === "number" ? new Int32Array(count).fill(delaySteps) : Int32Array.from(index!, (k) => delaySteps[k]);
           const recorder = weightRecorder === null ? null : (s: number, t: number, stamp: number, wt: number) => weightRecorder!.record(0, s, t, stamp, wt, receptor);
           projections.push(
             special === "eprop"
@@ -461,10 +512,10 @@ export class Simulator {
           );
           continue;
         }
-        const csr = buildCsr(src.n, srcLocal, tgtLocal, perConnection);
+        const csr = buildCsr(src.n, srcLocal, tgtLocal, perConnection, group.srcOffset, group.tgtOffset);
         const pick = (v: Float64Array | Int32Array) => {
           const out = new Float64Array(count);
-          for (let j = 0; j < count; j++) out[j] = v[index[csr.order[j]]];
+          for (let j = 0; j < count; j++) out[j] = v[index![csr.order[j]]];
           return out;
         };
         const w = typeof weights === "number" ? weights : pick(weights);

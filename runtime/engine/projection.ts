@@ -440,18 +440,21 @@ export function buildCsr(
   sources: Int32Array,
   targets: Int32Array,
   withOrder = true,
+  sourceOffset = 0,
+  targetOffset = 0,
 ): { rowStart: Int32Array; order: Int32Array; sortedTargets: Int32Array } {
+  // Local indices are sources[k] + sourceOffset and targets[k] + targetOffset.
   const m = sources.length;
   const rowStart = new Int32Array(nSources + 1);
-  for (let k = 0; k < m; k++) rowStart[sources[k] + 1]++;
+  for (let k = 0; k < m; k++) rowStart[sources[k] + sourceOffset + 1]++;
   for (let i = 0; i < nSources; i++) rowStart[i + 1] += rowStart[i];
   const fill = rowStart.slice(0, nSources);
   const order = new Int32Array(withOrder ? m : 0);
   const sortedTargets = new Int32Array(m);
   for (let k = 0; k < m; k++) {
-    const pos = fill[sources[k]]++;
+    const pos = fill[sources[k] + sourceOffset]++;
     if (withOrder) order[pos] = k;
-    sortedTargets[pos] = targets[k];
+    sortedTargets[pos] = targets[k] + targetOffset;
   }
   return { rowStart, order, sortedTargets };
 }
