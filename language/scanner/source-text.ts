@@ -29,7 +29,19 @@ export function decodeSource(input: string | Uint8Array, fileName: string): Deco
     try {
       text = new TextDecoder("utf-8", { fatal: true }).decode(input);
     } catch {
-      return fail("NOT_TEXT", "file is not valid UTF-8 text", "save the model file with UTF-8 encoding");
+      const at = firstInvalidUtf8(input);
+      return {
+        ok: false,
+        text: "",
+        diagnostic: makeDiagnostic(
+          "NOT_TEXT",
+          `file is not valid UTF-8 text (byte 0x${input[at.byte]!.toString(16).toUpperCase().padStart(2, "0")} at line ${at.line}, column ${at.column})`,
+          fileName,
+          { start: at, end: at },
+          "error",
+          "save the model file with UTF-8 encoding",
+        ),
+      };
     }
   } else {
     return fail("NOT_TEXT", "model source must be a string or bytes");
@@ -45,4 +57,34 @@ export function decodeSource(input: string | Uint8Array, fileName: string): Deco
       `file is too large to be a model source (${(size / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_SOURCE_LENGTH / 1024 / 1024} MB)`,
     );
   }
+}
+
+/**
+ * Where the first invalid UTF-8 sequence starts (1-based line and column in characters), so a
+ * Latin-1 'é' in a comment is found without a hex editor. Prefix decoding fails monotonically, so
+ * a binary search finds the first failing prefix.
+ */
+function firstInvalidUtf8(input: Uint8Array): { line: number; column: number; offset: number; byte: number } {
+  const fails = (k: number) => {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(input.subarray(0, k), { stream: true });
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  let lo = 0;
+  let hi = input.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (fails(mid + 1)) hi = mid;
+    else lo = mid + 1;
+  }
+  // Bytes before `lo` decode, except possibly the start of the broken sequence (still pending).
+  const valid = new TextDecoder("utf-8", { ignoreBOM: true }).decode(input.subarray(0, lo), { stream: true });
+  const lineStart = valid.lastIndexOf("\n") + 1;
+  let line = 1;
+  for (let i = 0; i < lineStart; i++) if (valid.charCodeAt(i) === 10) line++;
+  const column = valid.length - lineStart + 1;
+  return { line, column, offset: valid.length, byte: new TextEncoder().encode(valid).length };
 }

@@ -147,7 +147,7 @@ describe("spikelab check", () => {
     const r = await run("check", binary, latin1, empty);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${binary}:1:1: error[NOT_TEXT]: file is not a text file (it contains NUL bytes)`);
-    expect(r.err).toContain(`${latin1}:1:1: error[NOT_TEXT]: file is not valid UTF-8 text`);
+    expect(r.err).toContain(`${latin1}:1:4: error[NOT_TEXT]: file is not valid UTF-8 text (byte 0xE9 at line 1, column 4)`);
     expect(r.err).toContain(`${empty}:1:1: error[EMPTY_FILE]: file is empty`);
     expect(r.err).not.toContain("1 |");
   });

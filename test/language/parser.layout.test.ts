@@ -145,8 +145,22 @@ describe("lexical errors", () => {
 describe("inputs that are not model text", () => {
   it("rejects NUL bytes and invalid UTF-8 given as bytes", () => {
     expect(codes(new Uint8Array([0x6d, 0x00, 0x64]))).toEqual(["NOT_TEXT@1:1"]);
-    expect(codes(new Uint8Array([0x6d, 0x6f, 0xff, 0xfe]))).toEqual(["NOT_TEXT@1:1"]);
+    expect(codes(new Uint8Array([0x6d, 0x6f, 0xff, 0xfe]))).toEqual(["NOT_TEXT@1:3"]);
     expect(codes("model\u0000 a:\n")).toEqual(["NOT_TEXT@1:1"]);
+  });
+
+  it("locates the first invalid UTF-8 byte (QA: a Latin-1 'é' in a comment was reported at 1:1)", () => {
+    const ascii = (t: string) => [...new TextEncoder().encode(t)];
+    // "model a:\n    # café and crème\n" saved as Latin-1: é = 0xE9, è = 0xE8
+    const bytes = new Uint8Array([...ascii("model a:\n    # caf"), 0xe9, ...ascii(" and cr"), 0xe8, ...ascii("me\n")]);
+    const d = parse(bytes, "l.spk").diagnostics;
+    expect(d.map((x) => `${x.code}@${x.range.start.line}:${x.range.start.column} ${x.message}`)).toEqual([
+      "NOT_TEXT@2:10 file is not valid UTF-8 text (byte 0xE9 at line 2, column 10)",
+    ]);
+    // a truncated multi-byte sequence at the very end, after a valid two-byte character
+    const cut = parse(new Uint8Array([0x61, 0xc3, 0xa9, 0x0a, 0x62, 0xe2, 0x82]), "c.spk").diagnostics[0]!;
+    expect(`${cut.range.start.line}:${cut.range.start.column}`).toBe("2:2");
+    expect(cut.message).toContain("byte 0xE2");
   });
 
   it("decodes valid UTF-8 bytes", () => {
