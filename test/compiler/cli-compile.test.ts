@@ -48,3 +48,29 @@ describe("spikelab compile usage", () => {
     expect(text).toMatch(/bad\.spk:3:18: error\[UNIT_MISMATCH\][^]*to get mV\n\n\S*bad\.spk:4:16: error\[UNIT_MISMATCH\]/);
   });
 });
+
+describe("spikelab compile --emit ts with several models", () => {
+  // QA: a file with two models printed two modules back to back (two `export function create`, two
+  // import headers), which is not a valid TypeScript module.
+  test("prints one module with one create_<model>(H) per model and one import header", async () => {
+    const two = path.join(dir, "two.spk");
+    writeFileSync(two, [
+      "model a_neuron:", "    state:", "        V_m mV = 0 mV", "    update:", "        V_m += 1 mV", "",
+      "model b_synapse:", "    state:", "        w real = 1", "    input:", "        pre_spikes <- spike", "    output:", "        spike",
+      "    onReceive(pre_spikes):", "        emit_spike(w)", "",
+    ].join("\n"));
+    const c = capture();
+    expect(await runCompile([two], c.io)).toBe(0);
+    const out = c.out.join("\n");
+    expect(out.match(/^export function \w+/gm)).toEqual(["export function create_a_neuron", "export function create_b_synapse"]);
+    expect(out.match(/^import type .*model-abi";$/gm)).toEqual(['import type { NeuronPopulation, SynapsePopulation } from "spikelab/runtime/model-abi";']);
+    expect(out).toContain("export function create_b_synapse(H: Helpers): (count: number) => SynapsePopulation {");
+    const ts = await import("typescript");
+    const transpiled = ts.transpileModule(out, { reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext } });
+    expect(transpiled.diagnostics ?? []).toEqual([]);
+    // --model still prints the single-model form
+    const one = capture();
+    expect(await runCompile([two, "--model", "a_neuron"], one.io)).toBe(0);
+    expect(one.out.join("\n")).toContain("export function create(H: Helpers): (n: number) => NeuronPopulation {");
+  });
+});
