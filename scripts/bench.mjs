@@ -23,7 +23,8 @@ function log(msg) {
 
 log("building (tsc) ...");
 try {
-  execFileSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: root, stdio: "ignore" });
+  // By path: tslab's TypeScript 5.0 fork can own node_modules/.bin/tsc.
+  execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], { cwd: root, stdio: "ignore" });
 } catch {
   // Type errors elsewhere still emit JavaScript; only a missing runtime build is fatal.
 }
