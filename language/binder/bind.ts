@@ -63,20 +63,6 @@ function blockLabel(b: Block): string {
   }
 }
 
-export function bindFile(file: SourceFile, report: Reporter, skip?: ReadonlySet<ModelDecl>): SymbolTable {
-  const models = new Map<string, ModelSymbols>();
-  for (const model of file.models) {
-    const previous = models.get(model.name.name);
-    if (previous) {
-      report.error("DUPLICATE_MODEL", model.name, `model '${model.name.name}' is defined more than once (first at line ${previous.model.name.range.start.line})`);
-      continue;
-    }
-    if (skip?.has(model)) continue;
-    models.set(model.name.name, bindModel(model, report));
-  }
-  return { models };
-}
-
 export function bindModel(model: ModelDecl, report: Reporter): ModelSymbols {
   const blocks: ModelBlocks = { onReceive: [], onCondition: [], functions: [], all: [] };
   const seen = new Map<string, Block>();

@@ -13,6 +13,7 @@ import type { Kernel } from "./kernel.js";
 import type { NeuronBlock } from "./neuron-block.js";
 import type { Routing } from "./projection.js";
 import type { Projection } from "./projection.js";
+import { maxOf, minOf } from "./projection.js";
 
 /** Spike times (ms, stamps) per neuron of a block, for plastic synapses onto it. */
 export class PostArchive {
@@ -102,14 +103,10 @@ export class PlasticProjection implements Projection {
   }
 
   minDelay(): number {
-    let m = Infinity;
-    for (const d of this.delays) m = Math.min(m, d);
-    return m;
+    return minOf(this.delays);
   }
   maxDelay(): number {
-    let m = 0;
-    for (const d of this.delays) m = Math.max(m, d);
-    return m;
+    return maxOf(this.delays);
   }
   bind(kernel: Kernel): void {
     this.slots = kernel.ringSlots;

@@ -104,17 +104,11 @@ export class StaticProjection implements Projection {
   }
 
   minDelay(): number {
-    if (this.delays === null) return this.delay;
-    let m = Infinity;
-    for (let k = 0; k < this.delays.length; k++) if (this.delays[k] < m) m = this.delays[k];
-    return m;
+    return this.delays === null ? this.delay : minOf(this.delays);
   }
 
   maxDelay(): number {
-    if (this.delays === null) return this.delay;
-    let m = 0;
-    for (let k = 0; k < this.delays.length; k++) if (this.delays[k] > m) m = this.delays[k];
-    return m;
+    return this.delays === null ? this.delay : maxOf(this.delays);
   }
 
   bind(kernel: Kernel): void {
@@ -457,4 +451,18 @@ export function buildCsr(
     sortedTargets[pos] = targets[k] + targetOffset;
   }
   return { rowStart, order, sortedTargets };
+}
+
+/** Smallest delay (steps) of a projection; Infinity when it has no connections. */
+export function minOf(delays: ArrayLike<number>): number {
+  let m = Infinity;
+  for (let k = 0; k < delays.length; k++) if (delays[k] < m) m = delays[k];
+  return m;
+}
+
+/** Largest delay (steps) of a projection; 0 when it has no connections. */
+export function maxOf(delays: ArrayLike<number>): number {
+  let m = 0;
+  for (let k = 0; k < delays.length; k++) if (delays[k] > m) m = delays[k];
+  return m;
 }

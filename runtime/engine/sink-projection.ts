@@ -4,6 +4,7 @@
  */
 import type { Block } from "./block.js";
 import type { Projection } from "./projection.js";
+import { maxOf, minOf } from "./projection.js";
 import type { PoissonTable } from "../random/poisson-table.js";
 import type { Xoshiro128 } from "../random/xoshiro.js";
 
@@ -27,14 +28,10 @@ export class SinkProjection implements Projection {
   }
 
   minDelay(): number {
-    let m = Infinity;
-    for (const d of this.delays) m = Math.min(m, d);
-    return m;
+    return minOf(this.delays);
   }
   maxDelay(): number {
-    let m = 0;
-    for (const d of this.delays) m = Math.max(m, d);
-    return m;
+    return maxOf(this.delays);
   }
   bind(): void {}
 
