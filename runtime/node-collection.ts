@@ -19,6 +19,27 @@ export interface NodeGroup {
   readonly positions: Int32Array;
 }
 
+/**
+ * What `recorder.get("events")` returns: for a spike_recorder `senders` and `times`; a multimeter adds
+ * one array per recorded variable; a weight_recorder adds `targets`, `weights`, `receptors`.
+ */
+export interface RecordedEvents {
+  readonly senders: Int32Array;
+  readonly times: Float64Array;
+  readonly [name: string]: Int32Array | Float64Array;
+}
+
+/** A value `get` can return: per-node arrays for neurons, scalars/strings/arrays for devices. */
+export type StatusValue =
+  | number
+  | string
+  | boolean
+  | Float64Array
+  | Int32Array
+  | RecordedEvents
+  | readonly unknown[]
+  | { readonly [key: string]: unknown };
+
 export class NodeCollection implements Iterable<number> {
   private groupCache: NodeGroup[] | null = null;
 
@@ -116,6 +137,15 @@ export class NodeCollection implements Iterable<number> {
    * value itself, e.g. a recorder's `events`); `get(["V_m", "V_th"])` → a record of those;
    * `get()` → every parameter.
    */
+  /** Recorded events of a recorder collection (one recorder). */
+  get(name: "events"): RecordedEvents;
+  /**
+   * One status value: a Float64Array with one entry per neuron, or a device's value. Narrow it with a
+   * type argument where you know it, e.g. `neurons.get<Float64Array>("V_m")`.
+   */
+  get<T extends StatusValue = StatusValue>(name: string): T;
+  /** Several values by name, or every parameter when called without arguments. */
+  get(names?: readonly string[]): Record<string, StatusValue>;
   get(name?: string | readonly string[]): unknown {
     if (name === undefined) {
       const names = this.groups()[0]?.block.parameterNames() ?? [];

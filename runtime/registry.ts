@@ -40,7 +40,9 @@ export function compileSource(source: string, fileName = "<model>"): CompiledMod
   const compile = getModelCompiler();
   const result = compile(source, fileName);
   if (hasErrors(result.diagnostics)) {
-    throw new ModelCompileError(formatDiagnostics(result.diagnostics, new Map([[fileName, source]])), result.diagnostics);
+    // The message is what failed (errors only); `diagnostics` keeps the warnings too.
+    const errors = result.diagnostics.filter((d) => d.severity === "error");
+    throw new ModelCompileError(formatDiagnostics(errors, new Map([[fileName, source]])), result.diagnostics);
   }
   return [...result.models];
 }
