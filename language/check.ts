@@ -89,19 +89,30 @@ const CASCADE_PRONE = new Set([
 
 /** The first node found deeper than `limit` levels (iterative walk: no recursion on user input). */
 function deepestNode(root: object, limit: number): { readonly range: Range } | undefined {
-  const stack: Array<[unknown, number]> = [[root, 0]];
-  while (stack.length) {
-    const [node, depth] = stack.pop()!;
+  // Runs on every check: two parallel stacks and `for...in` keep it free of per-node allocations.
+  const nodes: unknown[] = [root];
+  const depths: number[] = [0];
+  while (nodes.length) {
+    const node = nodes.pop();
+    const depth = depths.pop()!;
     if (node === null || typeof node !== "object") continue;
     if (Array.isArray(node)) {
-      for (const child of node) stack.push([child, depth]);
+      for (let i = 0; i < node.length; i++) {
+        nodes.push(node[i]);
+        depths.push(depth);
+      }
       continue;
     }
     const isNode = "kind" in node && "range" in node;
     const d = isNode ? depth + 1 : depth;
     if (isNode && d > limit) return node as { readonly range: Range };
-    for (const [key, child] of Object.entries(node)) {
-      if (key !== "range" && child !== null && typeof child === "object") stack.push([child, d]);
+    const record = node as Record<string, unknown>;
+    for (const key in record) {
+      const child = record[key];
+      if (key !== "range" && child !== null && typeof child === "object") {
+        nodes.push(child);
+        depths.push(d);
+      }
     }
   }
   return undefined;
