@@ -247,6 +247,11 @@ export class NodeCollection implements Iterable<number> {
       ? `NodeCollection(model=${models}, size=${ids.length}, first=${ids[0]}, last=${ids[ids.length - 1]})`
       : `NodeCollection(model=${models}, size=${ids.length})`;
   }
+
+  /** Node's inspector (REPL, console.log, a notebook cell's result) shows the summary, not the simulator inside. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
 }
 
 function safeGet(block: Block, name: string, locals: Int32Array): unknown {

@@ -34,3 +34,13 @@ describe("typed get", () => {
     expect(Array.from(times)).toEqual([1.0, 2.0]);
   });
 });
+
+describe("printing a NodeCollection", () => {
+  it("util.inspect (console.log, notebook results) shows the summary", async () => {
+    const { inspect } = await import("node:util");
+    const sim = new Simulator({ progress: false });
+    const n = sim.create("iaf_psc_alpha", 5);
+    expect(inspect(n)).toBe("NodeCollection(model=iaf_psc_alpha, size=5, first=1, last=5)");
+    expect(inspect({ n })).toContain("NodeCollection(model=iaf_psc_alpha");
+  });
+});
