@@ -10,14 +10,8 @@ import { historyLengths } from "./harness/drive-archive.js";
 import { runReferenceNetwork } from "./harness/reference-network.js";
 import { REGRESSION_CASES, lossPerIteration, regressionData } from "./harness/regression-setup.js";
 import { eprop_iafSurrogateTrace } from "./harness/single-neuron.js";
+import { maxRelativeError, range } from "./harness/compare.js";
 
-function maxRelativeError(got: ArrayLike<number>, want: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < want.length; i++) m = Math.max(m, Math.abs(got[i] - want[i]) / Math.abs(want[i]));
-  return m;
-}
-
-const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
 describe("history cleaning (NEST test_eprop_history_cleaning, §12.3)", () => {
   const reference = [[1, 11], [2, 21], [12, 31], [12, 21], [12, 41], [32, 49]].flatMap(([a, b]) => range(a, b));

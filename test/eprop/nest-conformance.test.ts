@@ -7,14 +7,8 @@ import { runSineWaveTask } from "../../runtime/eprop/tasks/sine-wave.js";
 import { IllegalConnectionError, InvalidParameterError } from "../../runtime/errors.js";
 import { Simulator } from "../../runtime/simulator.js";
 import { REGRESSION_CASES } from "./harness/regression-setup.js";
+import { maxRelativeError, range } from "./harness/compare.js";
 
-function maxRelativeError(got: ArrayLike<number>, want: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < want.length; i++) m = Math.max(m, Math.abs(got[i] - want[i]) / Math.abs(want[i]));
-  return m;
-}
-
-const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
 describe("test_eprop_regression (§12.1): four model/optimizer configurations, rtol 1e-8", () => {
   for (const c of REGRESSION_CASES) {
